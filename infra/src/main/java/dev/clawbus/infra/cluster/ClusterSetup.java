@@ -77,7 +77,7 @@ public final class ClusterSetup {
         all.add(m.trim());
       }
     }
-    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(List.copyOf(all));
+    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(List.copyOf(all));
 
     // What Vert.x's default-cluster.xml declares for its own structures; a programmatic config must repeat it.
     c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)

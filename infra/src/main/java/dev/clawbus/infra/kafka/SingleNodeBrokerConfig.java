@@ -65,7 +65,9 @@ final class SingleNodeBrokerConfig {
     p.setProperty("controller.quorum.election.timeout.ms", "500");
     p.setProperty("controller.quorum.fetch.timeout.ms", "1000");
     p.setProperty("broker.heartbeat.interval.ms", "500");
-    p.setProperty("controlled.shutdown.enable", "false");
+    // After a restart (clean or not) the controller admits the broker's new registration only once the previous
+    // session has expired; the 9 s default would be added to every restart.
+    p.setProperty("broker.session.timeout.ms", "3000");
     return p;
   }
 }

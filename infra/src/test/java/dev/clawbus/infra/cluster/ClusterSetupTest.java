@@ -1,0 +1,105 @@
+package dev.clawbus.infra.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.kafka.LocalPorts;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterSetupTest {
+  private static final String HOST = "127.0.0.1";
+  private Vertx a;
+  private Vertx b;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Vertx v : new Vertx[] {a, b}) {
+      if (v != null) {
+        await(v.close());
+      }
+    }
+  }
+
+  @Test
+  void twoNodesOnLoopbackFormOneClusterAndSurviveTheLossOfOne() throws Exception {
+    int portA = LocalPorts.free(HOST);
+    int portB = LocalPorts.free(HOST);
+    long t0 = System.nanoTime();
+    a = await(ClusterSetup.clusteredVertx(node(portA, portB)));
+    long aMs = ms(t0);
+    long t1 = System.nanoTime();
+    b = await(ClusterSetup.clusteredVertx(node(portB, portA)));
+    System.out.printf("cluster: first member up in %d ms, second joined in %d ms%n", aMs, ms(t1));
+
+    HazelcastInstance hzA = ClusterSetup.hazelcast(a);
+    HazelcastInstance hzB = ClusterSetup.hazelcast(b);
+    assertEquals(2, hzA.getCluster().getMembers().size());
+    assertEquals(2, hzB.getCluster().getMembers().size());
+    assertEquals(ClusterSetup.CLUSTER_NAME, hzA.getConfig().getClusterName());
+    assertEquals(portA, hzA.getCluster().getLocalMember().getAddress().getPort());
+    assertEquals(HOST, hzA.getCluster().getLocalMember().getAddress().getHost());
+
+    // The consumer registration must reach the other node before a send can find it.
+    await(b.eventBus().consumer("test.ping", m -> m.reply("pong from b:" + m.body())).completion());
+    assertEquals("pong from b:hi", await(a.eventBus().request("test.ping", "hi")).body());
+
+    IMap<String, String> onA = hzA.getMap("test.state");
+    onA.put("req-1", "streaming");
+    assertEquals("streaming", hzB.<String, String>getMap("test.state").get("req-1"));
+
+    long c0 = System.nanoTime();
+    await(b.close());
+    b = null;
+    // A graceful leave is announced to the survivor asynchronously; it must not take anywhere near the heartbeat timeout.
+    while (hzA.getCluster().getMembers().size() != 1 && ms(c0) < 10_000) {
+      Thread.sleep(20);
+    }
+    System.out.printf("cluster: member left, survivor sees it after %d ms%n", ms(c0));
+    assertEquals(1, hzA.getCluster().getMembers().size());
+    // The backup on the surviving member still has the entry, and the node keeps working on its own.
+    assertEquals("streaming", onA.get("req-1"));
+    await(a.eventBus().consumer("test.local", m -> m.reply("still here")).completion());
+    assertEquals("still here", await(a.eventBus().request("test.local", "?")).body());
+  }
+
+  @Test
+  void hazelcastConfigListsEveryMemberAndStaysOffTheNetwork() {
+    Config c = ClusterSetup.hazelcastConfig(HOST, 5801, List.of("127.0.0.1:5802", " 127.0.0.1:5803 ", ""), "x");
+    assertEquals(List.of("127.0.0.1:5801", "127.0.0.1:5802", "127.0.0.1:5803"),
+        c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    assertTrue(c.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
+    assertFalse(c.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
+    assertFalse(c.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled());
+    assertFalse(c.getNetworkConfig().isPortAutoIncrement());
+    assertEquals("false", c.getProperty("hazelcast.phone.home.enabled"));
+    assertEquals("false", System.getProperty("hazelcast.phone.home.enabled"));
+    assertEquals("x", c.getClusterName());
+  }
+
+  private static ClawbusConfig node(int port, int otherPort) {
+    return ClawbusConfig.defaults()
+        .with(ClawbusConfig.CLUSTER_HOST, HOST)
+        .with(ClawbusConfig.CLUSTER_PORT, port)
+        .with(ClawbusConfig.CLUSTER_MEMBERS, HOST + ":" + otherPort);
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static long ms(long t0) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+}
