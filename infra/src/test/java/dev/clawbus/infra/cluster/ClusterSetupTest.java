@@ -9,9 +9,11 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.kafka.LocalPorts;
+import dev.clawbus.infra.kafka.NonDaemonThreads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class ClusterSetupTest {
 
   @Test
   void twoNodesOnLoopbackFormOneClusterAndSurviveTheLossOfOne() throws Exception {
+    NonDaemonThreads threads = NonDaemonThreads.snapshot();
     int portA = LocalPorts.free(HOST);
     int portB = LocalPorts.free(HOST);
     long t0 = System.nanoTime();
@@ -72,6 +75,11 @@ class ClusterSetupTest {
     assertEquals("streaming", onA.get("req-1"));
     await(a.eventBus().consumer("test.local", m -> m.reply("still here")).completion());
     assertEquals("still here", await(a.eventBus().request("test.local", "?")).body());
+
+    await(a.close());
+    a = null;
+    // Hazelcast and Vert.x threads must end with close(), or an embedding JVM would never exit.
+    assertEquals(Set.of(), threads.leakedAfter(5));
   }
 
   @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +51,7 @@ class KafkaCommandTest {
 
   @Test
   void servesUntilStoppedAndLeavesNoThreadsBehind(@TempDir Path dir) throws Exception {
-    Set<Thread> before = nonDaemonThreads();
+    NonDaemonThreads threads = NonDaemonThreads.snapshot();
     int port = LocalPorts.free("127.0.0.1");
     CompletableFuture<Void> stop = new CompletableFuture<>();
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> KafkaCommand.run(
@@ -70,23 +69,7 @@ class KafkaCommandTest {
     assertEquals("", err());
 
     // Broker threads must end with close(), or an embedding JVM would never exit.
-    Set<Thread> leaked = nonDaemonThreads();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < until) {
-      leaked = nonDaemonThreads();
-      leaked.removeAll(before);
-      if (leaked.isEmpty()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    assertEquals(Set.of(), leaked.stream().map(Thread::getName).collect(Collectors.toSet()));
-  }
-
-  private static Set<Thread> nonDaemonThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && !t.isDaemon())
-        .collect(Collectors.toSet());
+    assertEquals(Set.of(), threads.leakedAfter(5));
   }
 
   private String out() {
