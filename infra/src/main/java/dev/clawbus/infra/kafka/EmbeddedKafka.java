@@ -26,11 +26,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Server server;
   private final int port;
+  private final DataDirLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(Server server, int port) {
+  private EmbeddedKafka(Server server, int port, DataDirLock lock) {
     this.server = server;
     this.port = port;
+    this.lock = lock;
   }
 
   /**
@@ -50,9 +52,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     int brokerPort = port == 0 ? LocalPorts.free(host) : port;
     int controllerPort = freePortOtherThan(host, brokerPort);
     Files.createDirectories(dataDir);
-    Properties props = SingleNodeBrokerConfig.of(dataDir, brokerPort, controllerPort);
-    formatIfNeeded(dataDir, props);
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      Properties props = SingleNodeBrokerConfig.of(dataDir, brokerPort, controllerPort);
+      formatIfNeeded(dataDir, props);
+      return new EmbeddedKafka(startServer(props, dataDir, brokerPort), brokerPort, lock);
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
 
+  private static Server startServer(Properties props, Path dataDir, int brokerPort) {
     Server server;
     try {
       server = newRaftServer(props);
@@ -65,9 +76,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (RuntimeException e) {
       // startup() has already shut the broker down on most failures; this covers the controller side as well.
       shutdownQuietly(server);
-      throw new IllegalStateException("cannot start Kafka on " + host + ":" + brokerPort + ": " + oneLine(e), e);
+      throw new IllegalStateException("cannot start Kafka on " + SingleNodeBrokerConfig.HOST + ":" + brokerPort + ": "
+          + oneLine(e), e);
     }
-    return new EmbeddedKafka(server, brokerPort);
+    return server;
   }
 
   public String bootstrapServers() {
@@ -91,6 +103,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       stopper.join(SHUTDOWN_TIMEOUT_MS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // Kept if the broker is still stopping: another broker must not open the directory under it.
+    if (!stopper.isAlive()) {
+      lock.close();
     }
   }
 

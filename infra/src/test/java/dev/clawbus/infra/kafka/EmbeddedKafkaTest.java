@@ -108,6 +108,24 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void aSecondBrokerOnTheSameDirectoryIsRefusedOnOneLine(@TempDir Path dir) throws Exception {
+    long s0 = System.nanoTime();
+    try (EmbeddedKafka first = EmbeddedKafka.start(dir, 0)) {
+      System.out.printf("embedded Kafka: start %d ms%n", ms(s0));
+      long t0 = System.nanoTime();
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedKafka.start(dir, 0));
+      System.out.printf("embedded Kafka: second broker on the same directory refused in %d ms: %s%n", ms(t0),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      long r0 = System.nanoTime();
+      assertTrue(KafkaTopics.reachable(first.bootstrapServers(), Duration.ofSeconds(5)), "the first one still works");
+      System.out.printf("embedded Kafka: reachable %d ms%n", ms(r0));
+      s0 = System.nanoTime();
+    }
+    System.out.printf("embedded Kafka: close %d ms%n", ms(s0));
+  }
+
+  @Test
   void anUnreachableBrokerIsReportedInBoundedTimeOnOneLine() {
     String nobody = "127.0.0.1:" + LocalPorts.free("127.0.0.1");
     long t0 = System.nanoTime();
