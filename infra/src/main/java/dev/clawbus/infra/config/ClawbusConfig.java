@@ -57,13 +57,24 @@ public final class ClawbusConfig {
       "Hazelcast member port (0 = any free port)", INT);
   public static final Option CLUSTER_HOST = new Option("cluster-host", "CLAWBUS_CLUSTER_HOST", "127.0.0.1",
       "interface the cluster (Hazelcast and event bus) binds to", STRING);
+  public static final Option JOURNAL_RETENTION_SECONDS = new Option("journal-retention-seconds",
+      "CLAWBUS_JOURNAL_RETENTION_SECONDS", "3600", "how long finished responses stay replayable", INT);
+  public static final Option DEDUPE_WINDOW_SECONDS = new Option("dedupe-window-seconds",
+      "CLAWBUS_DEDUPE_WINDOW_SECONDS", "15",
+      "an identical request body from the same tenant within this window attaches to the first (0 = off)", INT);
   public static final Option REQUEST_PARTITIONS = new Option("request-partitions", "CLAWBUS_REQUEST_PARTITIONS", "6",
       "partitions of clawbus.requests when clawbus creates it", INT);
 
+  public static final Option LOOP_MAX_REPEATS = new Option("loop-max-repeats", "CLAWBUS_LOOP_MAX_REPEATS", "5",
+      "loop guard: stop after the same tool call with the same arguments ends the history this many times", INT);
+  public static final Option LOOP_MAX_CALLS_PER_TURN = new Option("loop-max-calls-per-turn",
+      "CLAWBUS_LOOP_MAX_CALLS_PER_TURN", "100", "loop guard: stop after this many tool calls since the last user message", INT);
+
   /** Options of {@code clawbus serve}, in --help order. */
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
-      API_KEYS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS, STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, PARSER, NODE_ID,
-      CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, REQUEST_PARTITIONS);
+      API_KEYS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS, STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, PARSER, LOOP_MAX_REPEATS, LOOP_MAX_CALLS_PER_TURN, NODE_ID,
+      CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS, DEDUPE_WINDOW_SECONDS,
+      REQUEST_PARTITIONS);
 
   private final JsonObject json;
 
@@ -199,8 +210,12 @@ public final class ClawbusConfig {
   public int maxBodyBytes() { return json.getInteger(MAX_BODY_BYTES.key()); }
   public int maxInflight() { return json.getInteger(MAX_INFLIGHT.key()); }
   public String defaultParser() { return json.getString(PARSER.key()); }
+  public int loopMaxRepeats() { return json.getInteger(LOOP_MAX_REPEATS.key()); }
+  public int loopMaxCallsPerTurn() { return json.getInteger(LOOP_MAX_CALLS_PER_TURN.key()); }
   public int clusterPort() { return json.getInteger(CLUSTER_PORT.key()); }
   public String clusterHost() { return json.getString(CLUSTER_HOST.key()); }
+  public int journalRetentionSeconds() { return Math.max(60, json.getInteger(JOURNAL_RETENTION_SECONDS.key())); }
+  public int dedupeWindowSeconds() { return json.getInteger(DEDUPE_WINDOW_SECONDS.key()); }
   public int requestPartitions() { return Math.max(1, json.getInteger(REQUEST_PARTITIONS.key())); }
 
   public String nodeId() {

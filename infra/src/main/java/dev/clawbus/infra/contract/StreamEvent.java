@@ -1,46 +1,53 @@
 package dev.clawbus.infra.contract;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * One client-visible event of a response, as sent on {@link Addresses#out(String)} and kept in the
  * journal. {@code data} is the exact text that follows {@code data: } on the SSE line, so the ingress
- * relays it without re-encoding.
+ * relays it without re-encoding. On the bus it travels as a short string ({@link #encode()}): strings
+ * are not copied on local delivery, JSON objects are, and this is once per token.
+ *
+ * @param type   {@link #CHUNK}, {@link #ERROR} or {@link #DONE}
+ * @param seq    position in the response, from 0; the SSE {@code id:} and the resume cursor
+ * @param status for errors, the HTTP status to answer with when the client has seen nothing yet
+ * @param data   a chunk's JSON, an OpenAI error body, or {@code [DONE]}
  */
-public final class StreamEvent {
-  public static final String REQUEST_ID = "id";
-  public static final String SEQ = "seq";
-  public static final String TYPE = "type";
-  public static final String DATA = "data";
-  public static final String STATUS = "status";
-
+public record StreamEvent(char type, long seq, int status, String data) {
   /** A {@code chat.completion.chunk}. */
-  public static final String CHUNK = "chunk";
-  /**
-   * The request failed; {@code data} is an OpenAI error body and {@code status} the HTTP status to use
-   * when the client has not seen a byte yet. Terminal.
-   */
-  public static final String ERROR = "error";
+  public static final char CHUNK = 'c';
+  /** The request failed for good; terminal. */
+  public static final char ERROR = 'e';
   /** The answer is complete; the SSE stream ends with {@code data: [DONE]}. Terminal. */
-  public static final String DONE = "done";
+  public static final char DONE = 'd';
 
-  private StreamEvent() {}
-
-  public static JsonObject chunk(String requestId, long seq, String chunkJson) {
-    return new JsonObject().put(REQUEST_ID, requestId).put(SEQ, seq).put(TYPE, CHUNK).put(DATA, chunkJson);
+  public static StreamEvent chunk(long seq, String chunkJson) {
+    return new StreamEvent(CHUNK, seq, 200, chunkJson);
   }
 
-  public static JsonObject error(String requestId, long seq, int status, String errorJson) {
-    return new JsonObject().put(REQUEST_ID, requestId).put(SEQ, seq).put(TYPE, ERROR)
-        .put(STATUS, status).put(DATA, errorJson);
+  public static StreamEvent error(long seq, int status, String errorJson) {
+    return new StreamEvent(ERROR, seq, status, errorJson);
   }
 
-  public static JsonObject done(String requestId, long seq) {
-    return new JsonObject().put(REQUEST_ID, requestId).put(SEQ, seq).put(TYPE, DONE).put(DATA, "[DONE]");
+  public static StreamEvent done(long seq) {
+    return new StreamEvent(DONE, seq, 200, "[DONE]");
   }
 
-  public static boolean isTerminal(JsonObject event) {
-    String type = event.getString(TYPE);
-    return DONE.equals(type) || ERROR.equals(type);
+  public boolean terminal() {
+    return type != CHUNK;
+  }
+
+  /** {@code <type><seq> <status>\n<data>}. */
+  public String encode() {
+    return new StringBuilder(data.length() + 24).append(type).append(seq).append(' ').append(status).append('\n')
+        .append(data).toString();
+  }
+
+  public static StreamEvent decode(String text) {
+    int space = text.indexOf(' ');
+    int nl = text.indexOf('\n', space);
+    if (space < 2 || nl < 0) {
+      throw new IllegalArgumentException("not a stream event");
+    }
+    return new StreamEvent(text.charAt(0), Long.parseLong(text, 1, space, 10),
+        Integer.parseInt(text, space + 1, nl, 10), text.substring(nl + 1));
   }
 }

@@ -1,0 +1,109 @@
+package dev.clawbus.app;
+
+import dev.clawbus.dispatcher.DispatcherVerticle;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.config.ConfigException;
+import dev.clawbus.infra.cluster.ClusterSetup;
+import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.journal.JournalRebuilder;
+import dev.clawbus.infra.kafka.EmbeddedKafka;
+import dev.clawbus.infra.kafka.KafkaTopics;
+import dev.clawbus.infra.sim.SimOptions;
+import dev.clawbus.infra.sim.VllmSimulator;
+import dev.clawbus.ingress.IngressVerticle;
+import dev.clawbus.transformer.TransformerVerticle;
+import dev.clawbus.transformer.parser.ParserVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One clawbus node: the embedded broker (unless an external Kafka is given), a clustered Vert.x on
+ * Hazelcast, optionally the vLLM simulator, and the pipeline's verticles. {@code clawbus serve} runs
+ * one; end-to-end tests start them in-process.
+ */
+public final class ClawbusNode implements AutoCloseable {
+  private final ClawbusConfig config;
+  private final Vertx vertx;
+  private final EmbeddedKafka kafka;
+  private final VllmSimulator sim;
+  private final int port;
+
+  private ClawbusNode(ClawbusConfig config, Vertx vertx, EmbeddedKafka kafka, VllmSimulator sim, int port) {
+    this.config = config;
+    this.vertx = vertx;
+    this.kafka = kafka;
+    this.sim = sim;
+    this.port = port;
+  }
+
+  /** Starts a node; blocking, so call it from a plain thread. Fails with a one-line message. */
+  public static ClawbusNode start(ClawbusConfig cfg) throws Exception {
+    if (cfg.port() != 0) {
+      ensurePortFree(cfg.host(), cfg.port());
+    }
+    EmbeddedKafka kafka = null;
+    Vertx vertx = null;
+    try {
+      if (cfg.embeddedKafka()) {
+        kafka = EmbeddedKafka.start(cfg.dataDir().resolve("kafka"), 0);
+        cfg = cfg.with(ClawbusConfig.KAFKA, kafka.bootstrapServers());
+      }
+      vertx = await(ClusterSetup.clusteredVertx(cfg));
+      await(KafkaTopics.ensure(vertx, cfg.kafka(), cfg.requestPartitions()));
+      JournalRebuilder.rebuild(new Journal(vertx, ClusterSetup.hazelcast(vertx), null,
+          Duration.ofSeconds(cfg.journalRetentionSeconds())), cfg.kafka(), Duration.ofSeconds(30));
+      VllmSimulator sim = null;
+      if (cfg.sim()) {
+        sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0));
+        await(sim.start());
+        cfg = cfg.with(ClawbusConfig.VLLM_URL, sim.baseUrl());
+      }
+      DeploymentOptions options = new DeploymentOptions().setConfig(cfg.json());
+      await(vertx.deployVerticle(new ParserVerticle(), options));
+      await(vertx.deployVerticle(new TransformerVerticle(), options));
+      await(vertx.deployVerticle(new DispatcherVerticle(), options));
+      IngressVerticle ingress = new IngressVerticle();
+      await(vertx.deployVerticle(ingress, options));
+      return new ClawbusNode(cfg, vertx, kafka, sim, ingress.actualPort());
+    } catch (Exception e) {
+      if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+      if (kafka != null) kafka.close();
+      throw e;
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.await(60, TimeUnit.SECONDS);
+  }
+
+  private static void ensurePortFree(String host, int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new ConfigException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+          + "); is another clawbus running? choose another --port");
+    }
+  }
+
+  public ClawbusConfig config() { return config; }
+  public Vertx vertx() { return vertx; }
+  public int port() { return port; }
+  public String url() { return "http://" + config.host() + ":" + port; }
+  public VllmSimulator simulator() { return sim; }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // shutting down anyway
+    }
+    if (kafka != null) kafka.close();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.clawbus.app;
+
+import dev.clawbus.infra.Version;
+import dev.clawbus.infra.config.ConfigException;
+import dev.clawbus.infra.kafka.KafkaCommand;
+import dev.clawbus.infra.sim.SimCommand;
+import dev.clawbus.transformer.parser.ParseCommand;
+import java.util.Arrays;
+import java.util.List;
+
+/** The one {@code clawbus} command; each subcommand lives in its own module and class. */
+public final class Main {
+  static final String USAGE = """
+      clawbus %s: a durable OpenAI-compatible gateway in front of vLLM
+
+      usage: clawbus <command> [options]     (clawbus <command> --help for its options)
+
+      commands:
+        serve      run a clawbus node (ingress, transformer, dispatcher) on embedded or external Kafka
+        sim-vllm   run the vLLM simulator (an OpenAI server that behaves like vLLM, for tests and demos)
+        parse      extract tool calls from model output with a model family's parser
+        kafka      run a standalone single-node Kafka broker for a local clawbus cluster
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] argv) {
+    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+      System.out.print(USAGE.formatted(Version.VERSION));
+      return argv.length == 0 ? 2 : 0;
+    }
+    if (argv[0].equals("--version")) {
+      System.out.println("clawbus " + Version.VERSION);
+      return 0;
+    }
+    List<String> args = Arrays.asList(argv).subList(1, argv.length);
+    try {
+      return switch (argv[0]) {
+        case "serve" -> ServeCommand.run(args);
+        case "sim-vllm" -> SimCommand.run(args, System.out, System.err);
+        case "parse" -> ParseCommand.run(args, System.in, System.out, System.err);
+        case "kafka" -> KafkaCommand.run(args, System.out, System.err);
+        default -> {
+          System.err.println("clawbus: unknown command '" + argv[0] + "' (see clawbus --help)");
+          yield 2;
+        }
+      };
+    } catch (ConfigException e) {
+      System.err.println("clawbus: " + e.getMessage());
+      return 2;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.clawbus.app;
+
+import dev.clawbus.infra.Version;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.config.ConfigException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code clawbus serve}: runs one node until interrupted. */
+final class ServeCommand {
+  private ServeCommand() {}
+
+  static int run(List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.print("usage: clawbus serve [options]\n\n"
+          + "Runs a clawbus node. Precedence: flags > environment > config file > defaults.\n\n"
+          + ClawbusConfig.help(ClawbusConfig.SERVE_OPTIONS));
+      return 0;
+    }
+    ClawbusConfig cfg = ClawbusConfig.load(args, System.getenv(), ClawbusConfig.SERVE_OPTIONS);
+    ClawbusNode node;
+    try {
+      node = ClawbusNode.start(cfg);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      System.err.println("clawbus: could not start: " + oneLine(e));
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "clawbus-shutdown"));
+    ClawbusConfig c = node.config();
+    System.out.println("clawbus " + Version.VERSION + " listening on " + node.url() + " (vLLM " + c.vllmUrl()
+        + (c.sim() ? " [simulator]" : "") + ", Kafka " + c.kafka() + (cfg.embeddedKafka() ? " [embedded]" : "")
+        + ", node " + c.nodeId() + ")");
+    System.out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
+}

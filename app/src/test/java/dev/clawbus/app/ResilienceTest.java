@@ -1,0 +1,147 @@
+package dev.clawbus.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.app.TestNodes.Sse;
+import dev.clawbus.infra.sim.VllmSimulator;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** vLLM failing under a running node, and the resume API, with the in-process simulator. */
+class ResilienceTest {
+  @TempDir static Path dir;
+  static ClawbusNode node;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = ClawbusNode.start(TestNodes.simNode(dir));
+    base = node.url();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) node.close();
+  }
+
+  private static String lastAnswer(int words) {
+    List<JsonObject> seen = node.simulator().requests();
+    JsonObject first = seen.stream().filter(r -> !r.getBoolean("continue_final_message", false))
+        .reduce((a, b) -> b).orElseThrow();
+    return VllmSimulator.answerText(first.getJsonArray("messages"), words);
+  }
+
+  @Test
+  void vllmCrashMidAnswerIsContinuedSeamlessly() throws Exception {
+    node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    node.simulator().chaos().crashAfterTokens(25, 2_000).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions",
+        TestNodes.userChat("a long one [[sim words=80 tps=400]]", true).encode());
+    assertEquals(200, r.statusCode(), r.body());
+    List<Sse> events = TestNodes.sse(r.body());
+    String expected = lastAnswer(80);
+    assertEquals(expected, TestNodes.content(events), "every token exactly once across the crash");
+    assertEquals("[DONE]", events.get(events.size() - 1).data());
+    JsonObject continuation = node.simulator().requests().stream()
+        .filter(q -> q.getBoolean("continue_final_message", false)).reduce((a, b) -> b).orElseThrow();
+    assertEquals(false, continuation.getBoolean("add_generation_prompt"));
+    JsonObject prefix = continuation.getJsonArray("messages").getJsonObject(continuation.getJsonArray("messages").size() - 1);
+    assertEquals("assistant", prefix.getString("role"));
+    assertTrue(expected.startsWith(prefix.getString("content")) && !prefix.getString("content").isEmpty());
+    System.out.printf("recovery: vLLM crash + 2 s down, whole answer in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Test
+  void requestWaitsForVllmThatIsDownWhenItArrives() throws Exception {
+    node.simulator().chaos().unavailableFor(30_000).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions",
+        TestNodes.userChat("are you there? [[sim words=12]]", true).encode());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(200, r.statusCode(), r.body());
+    List<Sse> events = TestNodes.sse(r.body());
+    assertEquals(lastAnswer(12), TestNodes.content(events));
+    assertTrue(ms >= 29_000, "it waited for vLLM: " + ms + " ms");
+    assertTrue(events.stream().filter(e -> e.id() == null && !e.data().equals("[DONE]")).count() >= 20,
+        "keepalive chunks every second while waiting");
+    System.out.printf("recovery: vLLM down 30 s at arrival, answered after %d ms%n", ms);
+  }
+
+  @Test
+  void finishedAnswersCanBeReplayedFromAnySequenceNumber() throws Exception {
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions",
+        TestNodes.userChat("replay me [[sim words=20]]", true).encode());
+    String id = r.headers().firstValue("x-request-id").orElseThrow();
+    List<Sse> all = TestNodes.sse(r.body());
+    HttpResponse<String> replay = TestNodes.get(base + "/v1/requests/" + id + "/events?starting_after=5");
+    List<Sse> tail = TestNodes.sse(replay.body());
+    assertEquals("6", tail.get(0).id());
+    assertEquals(all.subList(all.size() - tail.size(), all.size()), tail, "exactly the remainder");
+    HttpResponse<String> byHeader = TestNodes.get(base + "/v1/requests/" + id + "/events", "Last-Event-ID", "10");
+    assertEquals("11", TestNodes.sse(byHeader.body()).get(0).id());
+
+    JsonObject state = new JsonObject(TestNodes.get(base + "/v1/requests/" + id).body());
+    assertEquals("done", state.getString("status"));
+    assertEquals(TestNodes.content(all), state.getJsonObject("response").getJsonArray("choices").getJsonObject(0)
+        .getJsonObject("message").getString("content"));
+    assertEquals(404, TestNodes.get(base + "/v1/requests/nope-nope-nope").statusCode());
+  }
+
+  @Test
+  void sameIdempotencyKeyAttachesInsteadOfGeneratingAgain() throws Exception {
+    String body = TestNodes.userChat("only once [[sim words=30 tps=300]]", true).encode();
+    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(body, "k-123"));
+    Thread.sleep(300);
+    HttpResponse<String> second = post(body, "k-123");
+    HttpResponse<String> one = first.get(60, TimeUnit.SECONDS);
+    assertEquals(one.headers().firstValue("x-request-id"), second.headers().firstValue("x-request-id"));
+    assertEquals(TestNodes.content(TestNodes.sse(one.body())), TestNodes.content(TestNodes.sse(second.body())));
+    long generated = node.simulator().requests().stream()
+        .filter(q -> q.encode().contains("only once")).count();
+    assertEquals(1, generated, "vLLM generated the answer once");
+  }
+
+  @Test
+  void cancelAbortsARunningRequest() throws Exception {
+    CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> {
+      try {
+        return TestNodes.post(base + "/v1/chat/completions",
+            TestNodes.userChat("never ending [[sim words=2000 tps=50]]", true).encode(), "X-Request-Id", "cancel-me-123");
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    Thread.sleep(1_500);
+    HttpResponse<String> c = TestNodes.post(base + "/v1/requests/cancel-me-123/cancel", "");
+    assertEquals(200, c.statusCode(), c.body());
+    HttpResponse<String> r = running.get(30, TimeUnit.SECONDS);
+    List<Sse> events = TestNodes.sse(r.body());
+    JsonObject last = new JsonObject(events.get(events.size() - 1).data());
+    assertNotNull(last.getJsonObject("error"), "the stream ends with an explicit error event");
+    for (int i = 0; i < 50; i++) {
+      String s = new JsonObject(TestNodes.get(base + "/v1/requests/cancel-me-123").body()).getString("status");
+      if (s.equals("cancelled")) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("state never became cancelled");
+  }
+
+  private static HttpResponse<String> post(String body, String key) {
+    try {
+      return TestNodes.post(base + "/v1/chat/completions", body, "Idempotency-Key", key);
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+}

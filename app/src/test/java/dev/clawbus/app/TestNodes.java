@@ -1,0 +1,85 @@
+package dev.clawbus.app;
+
+import dev.clawbus.infra.config.ClawbusConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared set-up of the end-to-end tests: node configs and a plain HTTP client that reads SSE as text. */
+final class TestNodes {
+  static final String MODEL = "clawbus-sim";
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestNodes() {}
+
+  /** A node on free ports with the in-process (strict) simulator and a throwaway data dir. */
+  static ClawbusConfig simNode(Path dataDir) {
+    return ClawbusConfig.defaults()
+        .with(ClawbusConfig.PORT, 0)
+        .with(ClawbusConfig.SIM, true)
+        .with(ClawbusConfig.DATA_DIR, dataDir.toString())
+        .with(ClawbusConfig.CLUSTER_PORT, 0)
+        .with(ClawbusConfig.KEEPALIVE_SECONDS, 1)
+        .with(ClawbusConfig.MAX_BODY_BYTES, 1_000_000)
+        .withModels(new JsonObject().put(MODEL, new JsonObject().put("parser", "qwen3_coder")));
+  }
+
+  static HttpResponse<String> post(String url, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(String url, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120)).GET();
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** One SSE event: its {@code id:} (or null) and {@code data:}. */
+  record Sse(String id, String data) {}
+
+  static List<Sse> sse(String body) {
+    List<Sse> out = new ArrayList<>();
+    for (String event : body.split("\n\n")) {
+      String id = null;
+      StringBuilder data = null;
+      for (String line : event.split("\n")) {
+        if (line.startsWith("id: ")) id = line.substring(4);
+        if (line.startsWith("data: ")) {
+          if (data == null) data = new StringBuilder(); else data.append('\n');
+          data.append(line.substring(6));
+        }
+        if (line.startsWith("event:")) throw new AssertionError("no event: lines, strict clients reject them");
+      }
+      if (data != null) out.add(new Sse(id, data.toString()));
+    }
+    return out;
+  }
+
+  /** The content a chunk stream carries, concatenated. */
+  static String content(List<Sse> events) {
+    StringBuilder sb = new StringBuilder();
+    for (Sse e : events) {
+      if (e.data().equals("[DONE]") || !e.data().startsWith("{")) continue;
+      JsonArray choices = new JsonObject(e.data()).getJsonArray("choices");
+      if (choices == null || choices.isEmpty()) continue;
+      String c = choices.getJsonObject(0).getJsonObject("delta").getString("content");
+      if (c != null) sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  static JsonObject userChat(String text, boolean stream) {
+    return new JsonObject().put("model", MODEL).put("stream", stream)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", text)));
+  }
+}

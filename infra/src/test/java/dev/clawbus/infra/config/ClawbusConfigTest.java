@@ -1,0 +1,105 @@
+package dev.clawbus.infra.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClawbusConfigTest {
+  @TempDir Path dir;
+
+  private ClawbusConfig load(List<String> args, Map<String, String> env) {
+    return ClawbusConfig.load(args, env, ClawbusConfig.SERVE_OPTIONS);
+  }
+
+  @Test
+  void defaultsAreSafe() {
+    ClawbusConfig c = load(List.of(), Map.of());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(8003, c.port());
+    assertEquals("http://127.0.0.1:8000", c.vllmUrl());
+    assertTrue(c.embeddedKafka());
+    assertEquals(10, c.keepaliveSeconds());
+    assertTrue(c.apiKeys().isEmpty());
+  }
+
+  @Test
+  void flagsBeatEnvironmentBeatFileBeatDefaults() throws Exception {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"port\": 9001, \"vllm-url\": \"http://file:1\", \"keepalive-seconds\": 3}");
+    ClawbusConfig c = load(List.of("--config", file.toString(), "--port", "9003"),
+        Map.of("CLAWBUS_PORT", "9002", "VLLM_URL", "http://env:2/"));
+    assertEquals(9003, c.port());
+    assertEquals("http://env:2", c.vllmUrl(), "env beats file; trailing slash dropped");
+    assertEquals(3, c.keepaliveSeconds(), "file beats default");
+  }
+
+  @Test
+  void equalsSignFormAndBooleanFlags() {
+    ClawbusConfig c = load(List.of("--port=7000", "--sim"), Map.of());
+    assertEquals(7000, c.port());
+    assertTrue(c.sim());
+  }
+
+  @Test
+  void mistakesAreOneLineErrors() {
+    for (List<String> args : List.of(List.of("--port", "abc"), List.of("--bogus"), List.of("--vllm-url", "nope"),
+        List.of("--port"), List.of("--kafka", "host-without-port"), List.of("--port", "70000"))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load(args, Map.of()), args.toString());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesOtherInterfacesWithoutKeys() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(List.of("--host", "0.0.0.0"), Map.of()));
+    assertTrue(e.getMessage().contains("API keys"), e.getMessage());
+    ClawbusConfig ok = load(List.of("--host", "0.0.0.0", "--api-keys", "s3cret=team-a,other"), Map.of());
+    assertEquals(Map.of("s3cret", "team-a", "other", "key2"), ok.apiKeys());
+  }
+
+  @Test
+  void badConfigFileIsNamed() throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{ not json");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(List.of("--config", file.toString()), Map.of()));
+    assertTrue(e.getMessage().contains("bad.json"));
+    Files.writeString(file, "{\"prot\": 1}");
+    e = assertThrows(ConfigException.class, () -> load(List.of("--config", file.toString()), Map.of()));
+    assertTrue(e.getMessage().contains("'prot'"));
+  }
+
+  @Test
+  void modelSettingsFromFile() throws Exception {
+    Path file = dir.resolve("m.json");
+    Files.writeString(file, "{\"models\": {\"coder\": {\"parser\": \"qwen3_coder\", \"backend_model\": \"Qwen/Q\","
+        + " \"max_model_len\": 4096, \"compat\": {\"keep_fields\": [\"user\"], \"developer_to_system\": false}}}}");
+    ClawbusConfig c = load(List.of("--config", file.toString()), Map.of());
+    ModelSettings m = c.model("coder");
+    assertEquals("qwen3_coder", m.parser());
+    assertEquals("Qwen/Q", m.backendModel());
+    assertEquals(4096, m.maxModelLen());
+    assertFalse(m.developerToSystem());
+    assertFalse(m.dropFields().contains("user"));
+    assertTrue(m.dropFields().contains("store"));
+    ModelSettings other = c.model("unconfigured");
+    assertEquals("auto", other.parser());
+    assertEquals("unconfigured", other.backendModel());
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsEnvironmentVariable() {
+    String help = ClawbusConfig.help(ClawbusConfig.SERVE_OPTIONS);
+    for (Option o : ClawbusConfig.SERVE_OPTIONS) {
+      assertTrue(help.contains(o.flag()), o.flag());
+      assertTrue(help.contains(o.env()), o.env());
+    }
+  }
+}

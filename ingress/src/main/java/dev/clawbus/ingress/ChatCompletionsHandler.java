@@ -1,0 +1,163 @@
+package dev.clawbus.ingress;
+
+import com.hazelcast.map.IMap;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.StreamEvent;
+import dev.clawbus.infra.contract.Submission;
+import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.journal.RequestState;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code POST /v1/chat/completions}. A request that names an existing one (same {@code Idempotency-Key}
+ * or {@code X-Request-Id}, or an identical body from the same tenant within the dedupe window: clients
+ * retry after errors) attaches to it and is answered from its journal. Otherwise the handler listens for
+ * the request's events first, then hands it to the transformer, which replies once it is durable in
+ * Kafka. A client that disconnects does not cancel generation.
+ */
+final class ChatCompletionsHandler implements Handler<RoutingContext> {
+  private static final long SUBMIT_TIMEOUT_MILLIS = 30_000;
+  static final String DEDUPE_MAP = "clawbus.dedupe";
+
+  private final Vertx vertx;
+  private final ClawbusConfig config;
+  private final Journal journal;
+  private final IMap<String, String> dedupe;
+
+  ChatCompletionsHandler(Vertx vertx, ClawbusConfig config, Journal journal, IMap<String, String> dedupe) {
+    this.vertx = vertx;
+    this.config = config;
+    this.journal = journal;
+    this.dedupe = dedupe;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null) {
+      HttpErrors.send(ctx.response(), OpenAiError.invalidRequest(null, "We could not parse the JSON body of your "
+          + "request. The OpenAI API expects a JSON object as the payload."));
+      return;
+    }
+    String tenant = ctx.get(ApiKeyAuth.TENANT);
+    String idemKey = ctx.request().getHeader("Idempotency-Key");
+    String id = ctx.get(RequestIds.KEY);
+    if (idemKey != null && !idemKey.isBlank()) {
+      id = "k" + sha256(tenant + "\u0000" + idemKey).substring(0, 31);
+      ctx.response().putHeader(RequestIds.HEADER, id);
+    }
+    boolean named = idemKey != null || Boolean.TRUE.equals(ctx.get(RequestIds.CLIENT_GIVEN));
+    boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
+    ResponseSink sink = stream
+        ? new SseResponse(vertx, ctx.response(), config.keepaliveSeconds() * 1000L)
+        : new JsonResponse(ctx.response());
+    JsonObject request = body;
+    String requestId = id;
+    Future<String> existing = named ? journal.state(id).map(s -> s == null ? null : requestId)
+        : duplicateOf(tenant, ctx, id);
+    existing.otherwiseEmpty().onComplete(ar -> {
+      if (ar.result() != null) {
+        attach(ctx, ar.result(), sink);
+      } else {
+        submit(ctx, requestId, tenant, request, sink);
+      }
+    });
+  }
+
+  private void submit(RoutingContext ctx, String id, String tenant, JsonObject body, ResponseSink sink) {
+    EventFollower follower = new EventFollower(vertx, journal, id, -1, sink);
+    ctx.response().closeHandler(v -> follower.close());
+    JsonObject submission = Submission.request(id, tenant, System.currentTimeMillis(), body);
+    follower.listen()
+        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TRANSFORM, submission,
+            new DeliveryOptions().setSendTimeout(SUBMIT_TIMEOUT_MILLIS)))
+        .onSuccess(reply -> {
+          JsonObject r = reply.body();
+          ChunkWriter writer = new ChunkWriter(r.getString(Submission.COMPLETION_ID, "chatcmpl-" + id),
+              r.getLong(Submission.CREATED, System.currentTimeMillis() / 1000), r.getString(Submission.MODEL));
+          sink.start(writer);
+          if (r.containsKey(Submission.IMMEDIATE)) {
+            answerDirectly(sink, writer, r.getString(Submission.IMMEDIATE), body);
+            follower.close();
+          }
+        })
+        .onFailure(err -> {
+          follower.close();
+          HttpErrors.send(ctx.response(), HttpErrors.fromBus(err));
+        });
+  }
+
+  /** Answers from an existing request's journal and then live, in the shape this client asked for. */
+  private void attach(RoutingContext ctx, String id, ResponseSink sink) {
+    ctx.response().putHeader(RequestIds.HEADER, id);
+    journal.state(id).onSuccess(state -> {
+      sink.start(writerFor(id, state));
+      EventFollower follower = new EventFollower(vertx, journal, id, -1, sink);
+      ctx.response().closeHandler(v -> follower.close());
+      follower.listen().compose(v -> follower.replay());
+    }).onFailure(err -> HttpErrors.send(ctx.response(), HttpErrors.fromBus(err)));
+  }
+
+  static ChunkWriter writerFor(String id, JsonObject state) {
+    return new ChunkWriter(state.getString(RequestState.COMPLETION_ID, "chatcmpl-" + id),
+        state.getLong(RequestState.CREATED, 0L), state.getString(RequestState.MODEL));
+  }
+
+  /**
+   * The id of a live or finished request with the same body from the same tenant within the window, or
+   * null. Failed ones are not reused: a client retrying after an error wants a new attempt.
+   */
+  private Future<String> duplicateOf(String tenant, RoutingContext ctx, String id) {
+    int window = config.dedupeWindowSeconds();
+    if (window <= 0) {
+      return Future.succeededFuture(null);
+    }
+    String key = sha256(tenant + "\u0000" + ctx.body().asString());
+    return vertx.executeBlocking(() -> dedupe.putIfAbsent(key, id, window, TimeUnit.SECONDS), false)
+        .compose(previous -> previous == null ? Future.succeededFuture(null) : journal.state(previous).map(s -> {
+          String status = s == null ? null : s.getString(RequestState.STATUS);
+          return status == null || RequestState.FAILED.equals(status) || RequestState.CANCELLED.equals(status)
+              ? null : previous;
+        }));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An answer clawbus gives itself (the loop guard's stop), in the same event form as a model's. */
+  private static void answerDirectly(ResponseSink sink, ChunkWriter w, String text, JsonObject body) {
+    long seq = 0;
+    sink.accept(StreamEvent.chunk(seq++, w.role()));
+    sink.accept(StreamEvent.chunk(seq++, w.content(text)));
+    sink.accept(StreamEvent.chunk(seq++, w.finish("stop")));
+    JsonObject so = body.getJsonObject("stream_options");
+    if (!Boolean.TRUE.equals(body.getValue("stream")) || (so != null && so.getBoolean("include_usage", false))) {
+      sink.accept(StreamEvent.chunk(seq++, w.usage(0, 0)));
+    }
+    sink.accept(StreamEvent.done(seq));
+  }
+}

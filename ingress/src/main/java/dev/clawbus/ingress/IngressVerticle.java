@@ -1,0 +1,113 @@
+package dev.clawbus.ingress;
+
+import dev.clawbus.infra.Version;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.cluster.ClusterSetup;
+import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.kafka.KafkaTopics;
+import com.hazelcast.core.HazelcastInstance;
+import dev.clawbus.infra.vllm.ModelCatalog;
+import dev.clawbus.infra.vllm.VllmEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+
+/**
+ * The OpenAI-compatible HTTP API. It never calls vLLM for chat completions: those go over the event bus
+ * to the transformer and come back as events; it does read vLLM's model list and health, and passes
+ * other {@code /v1/*} endpoints through.
+ */
+public final class IngressVerticle extends VerticleBase {
+  private ClawbusConfig config;
+  private HttpClient http;
+  private VllmEndpoint endpoint;
+  private ModelCatalog catalog;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    config = ClawbusConfig.of(config());
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(3_000));
+    endpoint = VllmEndpoint.parse(config.vllmUrl());
+    catalog = new ModelCatalog(vertx, http, config);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.get("/health").handler(this::health);
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/readyz").handler(this::ready);
+    router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    HazelcastInstance hz = ClusterSetup.hazelcast(vertx);
+    Journal journal = new Journal(vertx, hz, null, Duration.ofSeconds(config.journalRetentionSeconds()));
+    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal,
+        hz.getMap(ChatCompletionsHandler.DEDUPE_MAP)));
+    new RequestsApi(vertx, journal, config.keepaliveSeconds() * 1000L).mount(router);
+    router.get("/v1/models").handler(ctx -> catalog.list().onSuccess(list -> json(ctx, 200, list)));
+    router.route("/v1/*").handler(new PassThroughHandler(http, endpoint));
+    router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), new OpenAiError(404,
+        "invalid_request_error", "not_found", null, "Unknown path " + ctx.request().path())));
+    router.route().failureHandler(this::failure);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setCompressionSupported(false).setTcpNoDelay(true));
+    return server.requestHandler(router).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? http.close() : server.close().eventually(http::close);
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void health(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "ok").put("version", Version.VERSION)
+        .put("vllm_url", config.vllmUrl()).put("node", config.nodeId())
+        .put("kafka", config.kafka()));
+  }
+
+  private void ready(RoutingContext ctx) {
+    Future<Boolean> vllm = http.request(endpoint.options(HttpMethod.GET, "/health").setTimeout(2_000))
+        .compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode() == 200)).otherwise(false);
+    Future<Boolean> kafka = vertx.executeBlocking(() -> KafkaTopics.reachable(config.kafka(), Duration.ofSeconds(2)),
+        false).otherwise(false);
+    Future.join(vllm, kafka).onComplete(ar -> {
+      boolean v = vllm.result();
+      boolean k = kafka.result();
+      json(ctx, v && k ? 200 : 503, new JsonObject().put("status", v && k ? "ready" : "not ready")
+          .put("vllm", v ? "up" : "unreachable").put("kafka", k ? "up" : "unreachable"));
+    });
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    OpenAiError e;
+    if (status == 413) {
+      e = new OpenAiError(413, "invalid_request_error", "request_too_large", null,
+          "Request body is larger than " + config.maxBodyBytes() + " bytes.");
+    } else if (status >= 400 && status < 500) {
+      e = new OpenAiError(status, "invalid_request_error", null, null, "Bad request.");
+    } else {
+      e = OpenAiError.server(500, "internal_error", "internal error");
+    }
+    HttpErrors.send(ctx.response(), e);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,97 @@
+package dev.clawbus.ingress;
+
+import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.StreamEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Relays events as Server-Sent Events. Headers go out with the first event, so an error before any
+ * output (a vLLM 400, say) is still a proper HTTP error; while nothing arrives an empty-delta chunk is
+ * sent every keepalive period, because OpenClaw's idle timer ignores SSE comments. Each event carries
+ * {@code id: <seq>} so a client can resume.
+ */
+final class SseResponse implements ResponseSink {
+  private final Vertx vertx;
+  private final HttpServerResponse resp;
+  private final long keepaliveMillis;
+  private ChunkWriter writer;
+  private long timer = -1;
+  private long lastWrite = System.currentTimeMillis();
+  private boolean finished;
+
+  SseResponse(Vertx vertx, HttpServerResponse resp, long keepaliveMillis) {
+    this.vertx = vertx;
+    this.resp = resp;
+    this.keepaliveMillis = keepaliveMillis;
+  }
+
+  @Override
+  public void start(ChunkWriter writer) {
+    this.writer = writer;
+    if (keepaliveMillis > 0 && !finished) {
+      timer = vertx.setPeriodic(Math.max(50, keepaliveMillis / 2), t -> {
+        if (System.currentTimeMillis() - lastWrite >= keepaliveMillis) {
+          write(Buffer.buffer("data: ").appendString(writer.keepalive()).appendString("\n\n"));
+        }
+      });
+    }
+  }
+
+  @Override
+  public boolean accept(StreamEvent e) {
+    if (finished) return true;
+    if (e.type() == StreamEvent.ERROR && !resp.headWritten()) {
+      finished = true;
+      close();
+      HttpErrors.send(resp, e.status(), e.data());
+      return true;
+    }
+    Buffer b = Buffer.buffer(e.data().length() + 24);
+    if (e.type() != StreamEvent.ERROR) {
+      b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
+    }
+    b.appendString("data: ").appendString(e.data()).appendString("\n\n");
+    write(b);
+    if (e.terminal()) {
+      finished = true;
+      close();
+      if (!resp.ended() && !resp.closed()) resp.end();
+      return true;
+    }
+    return false;
+  }
+
+  /** Ends an SSE response that has nothing more to send. */
+  void finish() {
+    finished = true;
+    close();
+    if (resp.ended() || resp.closed()) return;
+    if (!resp.headWritten()) {
+      write(Buffer.buffer());
+    }
+    resp.end();
+  }
+
+  private void write(Buffer b) {
+    if (resp.ended() || resp.closed()) return;
+    if (!resp.headWritten()) {
+      resp.setStatusCode(200)
+          .putHeader("content-type", "text/event-stream; charset=utf-8")
+          .putHeader("cache-control", "no-cache")
+          .putHeader("x-accel-buffering", "no")
+          .setChunked(true);
+    }
+    lastWrite = System.currentTimeMillis();
+    resp.write(b);
+  }
+
+  @Override
+  public void close() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+}
