@@ -48,6 +48,11 @@ final class SimClient {
   }
 
   Future<Sse> stream(int port, JsonObject body) {
+    return stream(port, body, Promise.promise());
+  }
+
+  /** {@code firstData} completes when the first {@code data:} event arrives. */
+  Future<Sse> stream(int port, JsonObject body, Promise<Void> firstData) {
     return http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
         .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
         .compose(resp -> {
@@ -60,6 +65,7 @@ final class SimClient {
             String s = rec.toString();
             if (!s.startsWith("data: ")) throw new IllegalStateException("not an SSE data event: " + s);
             data.add(s.substring(6));
+            firstData.tryComplete();
           });
           resp.handler(parser);
           resp.exceptionHandler(t -> p.tryComplete(new Sse(200, data, false, t, null)));
