@@ -59,7 +59,7 @@ public final class ClawbusNode implements AutoCloseable {
           Duration.ofSeconds(cfg.journalRetentionSeconds())), cfg.kafka(), Duration.ofSeconds(30));
       VllmSimulator sim = null;
       if (cfg.sim()) {
-        sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0));
+        sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withStrict(true));
         await(sim.start());
         cfg = cfg.with(ClawbusConfig.VLLM_URL, sim.baseUrl());
       }

@@ -260,7 +260,9 @@ final class ResponseRun implements ParserSink {
           int index = structuredIndexBase + tc.getInteger("index", 0);
           structuredIndexMax = Math.max(structuredIndexMax, index);
           JsonObject fn = tc.getJsonObject("function", new JsonObject());
-          parser.feedToolCallDelta(index, tc.getString("id"), fn.getString("name"), fn.getString("arguments"), this);
+          // vLLM's own ids are dropped: clawbus's are alphanumeric (OpenClaw strips the rest) and the same
+          // when an answer is continued or re-run after a failure.
+          parser.feedToolCallDelta(index, null, fn.getString("name"), fn.getString("arguments"), this);
         }
       }
     }
