@@ -33,6 +33,7 @@ public final class IngressVerticle extends VerticleBase {
   private VllmEndpoint endpoint;
   private ModelCatalog catalog;
   private HttpServer server;
+  private HazelcastInstance hz;
 
   @Override
   public Future<?> start() {
@@ -48,7 +49,7 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/readyz").handler(this::ready);
     router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    HazelcastInstance hz = ClusterSetup.hazelcast(vertx);
+    hz = ClusterSetup.hazelcast(vertx);
     Journal journal = new Journal(vertx, hz, null, Duration.ofSeconds(config.journalRetentionSeconds()));
     router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal,
         hz.getMap(ChatCompletionsHandler.DEDUPE_MAP)));
@@ -77,6 +78,8 @@ public final class IngressVerticle extends VerticleBase {
   private void health(RoutingContext ctx) {
     json(ctx, 200, new JsonObject().put("status", "ok").put("version", Version.VERSION)
         .put("vllm_url", config.vllmUrl()).put("node", config.nodeId())
+        .put("member", hz.getCluster().getLocalMember().getUuid().toString())
+        .put("cluster_size", hz.getCluster().getMembers().size())
         .put("kafka", config.kafka()));
   }
 
