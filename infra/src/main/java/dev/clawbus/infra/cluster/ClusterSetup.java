@@ -28,6 +28,7 @@ public final class ClusterSetup {
 
   /** Hazelcast reads this as a system property in code paths that do not see the instance's config. */
   private static final String PHONE_HOME = "hazelcast.phone.home.enabled";
+  private static final String LOGGING_TYPE = "hazelcast.logging.type";
 
   private ClusterSetup() {}
 
@@ -38,11 +39,15 @@ public final class ClusterSetup {
    */
   public static Config hazelcastConfig(String clusterHost, int port, List<String> members, String clusterName) {
     System.setProperty(PHONE_HOME, "false");
+    // Some start-up warnings are logged before the instance's own config is read.
+    if (System.getProperty(LOGGING_TYPE) == null) {
+      System.setProperty(LOGGING_TYPE, "slf4j");
+    }
     Config c = new Config();
     c.setClusterName(clusterName);
 
     c.setProperty(PHONE_HOME, "false");
-    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty(LOGGING_TYPE, "slf4j");
     c.setProperty("hazelcast.health.monitoring.level", "OFF");
     // The owner (Vert.x's cluster manager, or our own close()) shuts the member down; a JVM hook racing it would
     // leave the event bus pointing at a dead member during shutdown.

@@ -55,7 +55,7 @@ public final class KafkaClients {
     c.put("auto.offset.reset", "earliest");
     c.put("max.poll.records", "100");
     c.put("session.timeout.ms", "6000");
-    c.put("heartbeat.interval.ms", "1500");
+    c.put("heartbeat.interval.ms", "1000");
     c.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
     c.put("request.timeout.ms", "10000");
     c.put("retry.backoff.ms", "100");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.config.ClawbusConfig;
@@ -80,6 +81,53 @@ class ClusterSetupTest {
     a = null;
     // Hazelcast and Vert.x threads must end with close(), or an embedding JVM would never exit.
     assertEquals(Set.of(), threads.leakedAfter(5));
+  }
+
+  @Test
+  void entriesOfAKilledMemberSurviveOnTheBackups() throws Exception {
+    NonDaemonThreads threads = NonDaemonThreads.snapshot();
+    int portA = LocalPorts.free(HOST);
+    int portB = LocalPorts.free(HOST);
+    HazelcastInstance hzA = Hazelcast.newHazelcastInstance(
+        ClusterSetup.hazelcastConfig(HOST, portA, List.of(HOST + ":" + portB), "kill-test"));
+    try {
+      HazelcastInstance hzB = Hazelcast.newHazelcastInstance(
+          ClusterSetup.hazelcastConfig(HOST, portB, List.of(HOST + ":" + portA), "kill-test"));
+      assertEquals(2, hzA.getCluster().getMembers().size());
+      IMap<String, Integer> journal = hzA.getMap("test.journal");
+      for (int i = 0; i < 200; i++) {
+        journal.put("req-" + i, i);
+      }
+      assertTrue(hzB.getPartitionService().getPartitions().stream()
+          .anyMatch(p -> hzB.getCluster().getLocalMember().equals(p.getOwner())), "B owns some of the data");
+
+      long t0 = System.nanoTime();
+      hzB.getLifecycleService().terminate(); // no graceful migration: as if the process was killed
+      while (hzA.getCluster().getMembers().size() != 1 && ms(t0) < 15_000) {
+        Thread.sleep(20);
+      }
+      System.out.printf("cluster: killed member dropped after %d ms%n", ms(t0));
+      assertEquals(1, hzA.getCluster().getMembers().size());
+      assertTrue(ms(t0) < 10_000);
+      for (int i = 0; i < 200; i++) {
+        assertEquals(i, journal.get("req-" + i), "req-" + i);
+      }
+    } finally {
+      hzA.shutdown();
+    }
+    assertEquals(Set.of(), threads.leakedAfter(5));
+  }
+
+  @Test
+  void portZeroBindsAnyFreePortOnTheClusterHost() {
+    HazelcastInstance hz = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(HOST, 0, List.of(), "alone"));
+    try {
+      assertTrue(hz.getCluster().getLocalMember().getAddress().getPort() > 0);
+      assertEquals(HOST, hz.getCluster().getLocalMember().getAddress().getHost());
+      assertEquals(1, hz.getCluster().getMembers().size());
+    } finally {
+      hz.shutdown();
+    }
   }
 
   @Test

@@ -61,7 +61,11 @@ class ConsumerFailoverTest {
       }, "doomed-consumer");
       doomed.start();
 
-      waitUntil(() -> doomedOwns.get() > 0 && survivorOwns(survivor).size() == PARTITIONS - doomedOwns.get(), 30);
+      // Both members hold partitions, and together all of them: the group has settled.
+      waitUntil(() -> {
+        int other = survivorOwns(survivor).size();
+        return doomedOwns.get() > 0 && other > 0 && other == PARTITIONS - doomedOwns.get();
+      }, 30);
       int lost = doomedOwns.get();
 
       long t0 = System.nanoTime();
@@ -70,7 +74,8 @@ class ConsumerFailoverTest {
       waitUntil(() -> survivorOwns(survivor).size() == PARTITIONS, 20);
       long moved = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       System.out.printf("consumer failover: %d partition(s) of a killed consumer moved in %d ms%n", lost, moved);
-      assertTrue(moved < 10_000, "took " + moved + " ms");
+      // Target ~10 s (6 s session timeout + rebalance); the bound leaves room for a loaded CI machine.
+      assertTrue(moved < 12_000, "took " + moved + " ms");
 
       KafkaProducer<String, String> producer = KafkaClients.producer(vertx, bootstrap);
       for (int p = 0; p < PARTITIONS; p++) {
