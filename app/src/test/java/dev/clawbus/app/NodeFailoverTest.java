@@ -1,0 +1,144 @@
+package dev.clawbus.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.app.TestNodes.Sse;
+import dev.clawbus.infra.kafka.EmbeddedKafka;
+import dev.clawbus.infra.kafka.LocalPorts;
+import dev.clawbus.infra.sim.SimOptions;
+import dev.clawbus.infra.sim.VllmSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nodes as separate JVMs sharing one Kafka and one (simulated) vLLM: a node killed with SIGKILL in the
+ * middle of an answer, and a lone node killed and restarted.
+ */
+class NodeFailoverTest {
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static Vertx vertx;
+  static VllmSimulator sim;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    vertx = Vertx.vertx();
+    sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withStrict(true));
+    sim.start().await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+    if (kafka != null) kafka.close();
+  }
+
+  private static List<String> nodeArgs(int http, int hz, Integer otherHz, String name, boolean sharedKafka) {
+    List<String> a = new ArrayList<>(List.of("--port", String.valueOf(http), "--vllm-url", sim.baseUrl(),
+        "--cluster-port", String.valueOf(hz), "--node-id", name, "--data-dir", dir.resolve(name).toString(),
+        "--keepalive-seconds", "1"));
+    if (otherHz != null) a.addAll(List.of("--cluster-members", "127.0.0.1:" + otherHz));
+    if (sharedKafka) a.addAll(List.of("--kafka", kafka.bootstrapServers()));
+    return a;
+  }
+
+  private static String expectedAnswer(String marker, int words) {
+    JsonObject first = sim.requests().stream().filter(r -> r.encode().contains(marker))
+        .filter(r -> !r.getBoolean("continue_final_message", false)).findFirst().orElseThrow();
+    return VllmSimulator.answerText(first.getJsonArray("messages"), words);
+  }
+
+  private static int clusterSize(int http) throws Exception {
+    return new JsonObject(TestNodes.get("http://127.0.0.1:" + http + "/health").body()).getInteger("cluster_size");
+  }
+
+  @Test
+  void killedNodeMidStreamIsResumedOnAnother() throws Exception {
+    int httpA = LocalPorts.free("127.0.0.1");
+    int httpB = LocalPorts.free("127.0.0.1");
+    int hzA = LocalPorts.free("127.0.0.1");
+    int hzB = LocalPorts.free("127.0.0.1");
+    try (NodeProcess a = NodeProcess.serve(dir.resolve("a.log"), nodeArgs(httpA, hzA, hzB, "a", true))) {
+      // A alone runs the request (B is not there yet), and the client streams from A.
+      StreamReader client = StreamReader.post("http://127.0.0.1:" + httpA + "/v1/chat/completions",
+          TestNodes.userChat("failover story [[sim words=500 tps=25]]", true).encode(), "X-Request-Id", "failover-0001");
+      client.awaitEvents(10, 30_000);
+      try (NodeProcess b = NodeProcess.serve(dir.resolve("b.log"), nodeArgs(httpB, hzB, hzA, "b", true))) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (clusterSize(httpA) < 2 || clusterSize(httpB) < 2) {
+          assertTrue(System.currentTimeMillis() < deadline, "cluster did not form");
+          Thread.sleep(200);
+        }
+        Thread.sleep(3_000); // let Hazelcast put backups of A's journal on B
+        assertTrue(!client.ended, "A still streams when it is killed");
+        a.kill9();
+        long killedAt = System.nanoTime();
+        client.awaitEnd(10_000);
+        long seen = client.lastSeq();
+        assertTrue(seen > 10, "the client had part of the answer: " + seen);
+
+        StreamReader resumed = StreamReader.get("http://127.0.0.1:" + httpB + "/v1/requests/failover-0001/events"
+            + "?starting_after=" + seen);
+        resumed.awaitEnd(120_000);
+        List<Sse> rest = resumed.events;
+        long firstNewMillis = -1;
+        List<Sse> tail = rest.stream().filter(e -> e.id() != null).toList();
+        assertEquals(seen + 1, Long.parseLong(tail.get(0).id()), "resumes right after what the client saw");
+        for (int i = 1; i < tail.size(); i++) {
+          assertEquals(Long.parseLong(tail.get(i - 1).id()) + 1, Long.parseLong(tail.get(i).id()), "no gap, no repeat");
+        }
+        assertEquals("[DONE]", rest.get(rest.size() - 1).data());
+        String whole = TestNodes.content(client.events) + TestNodes.content(rest);
+        assertEquals(expectedAnswer("failover story", 500), whole, "every token exactly once across the kill");
+        long continued = sim.requests().stream().filter(r -> r.encode().contains("failover story"))
+            .filter(r -> r.getBoolean("continue_final_message", false)).count();
+        assertTrue(continued >= 1, "B continued the answer instead of starting over");
+        System.out.printf("recovery: node killed mid-stream, resumed on the other node, stream complete %d ms after "
+            + "the kill%n", (System.nanoTime() - killedAt) / 1_000_000);
+      }
+    }
+  }
+
+  @Test
+  void loneNodeKilledAndRestartedCompletesTheRequest() throws Exception {
+    int http = LocalPorts.free("127.0.0.1");
+    List<String> args = nodeArgs(http, 0, null, "solo", false); // embedded Kafka in the node's data dir
+    String url = "http://127.0.0.1:" + http;
+    try (NodeProcess first = NodeProcess.serve(dir.resolve("solo-1.log"), args)) {
+      StreamReader client = StreamReader.post(url + "/v1/chat/completions",
+          TestNodes.userChat("restart story [[sim words=200 tps=25]]", true).encode(), "X-Request-Id", "restart-0001");
+      client.awaitEvents(20, 30_000);
+      first.kill9();
+    }
+    long restartAt = System.nanoTime();
+    try (NodeProcess second = NodeProcess.serve(dir.resolve("solo-2.log"), args)) {
+      long readyMillis = (System.nanoTime() - restartAt) / 1_000_000;
+      JsonObject state = null;
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline) {
+        var r = TestNodes.get(url + "/v1/requests/restart-0001");
+        if (r.statusCode() == 200) {
+          state = new JsonObject(r.body());
+          if ("done".equals(state.getString("status"))) break;
+        }
+        Thread.sleep(250);
+      }
+      assertEquals("done", state == null ? null : state.getString("status"), String.valueOf(state));
+      String content = state.getJsonObject("response").getJsonArray("choices").getJsonObject(0)
+          .getJsonObject("message").getString("content");
+      assertEquals(expectedAnswer("restart story", 200), content);
+      System.out.printf("recovery: lone node killed and restarted: ready in %d ms, request done %d ms after restart%n",
+          readyMillis, (System.nanoTime() - restartAt) / 1_000_000);
+    }
+  }
+}
