@@ -30,6 +30,7 @@ final class SimGeneration {
   private final StringBuilder sb = new StringBuilder(512);
 
   private boolean headersSent;
+  private long nextWriteAt;
   int emitted;
   private int callIndex;
   private int callPos;
@@ -64,9 +65,11 @@ final class SimGeneration {
    * Writes what is due at {@code now}. {@code cap} is the chaos limit (hang or crash point): at most that
    * many tokens, and the final chunk only if the answer is shorter than the cap.
    */
-  void advance(long now, int cap) {
+  void advance(long now, int cap, long batchNanos) {
     if (finished || now < firstTokenAtNanos) return;
+    if (headersSent && now < nextWriteAt) return;
     if (stream && response.writeQueueFull()) return; // a slow reader slows the model down, as with real vLLM
+    nextWriteAt = now + batchNanos;
     long due = 1 + (now - firstTokenAtNanos) / nanosPerToken;
     int target = (int) Math.min(Math.min(due, answer.steps), cap);
     if (errorAfter >= 0) target = Math.min(target, errorAfter);
