@@ -282,12 +282,13 @@ public final class VllmSimulator {
       for (SimGeneration g : active) aborted(g);
       active.clear();
       stopTicker();
-      for (HttpConnection c : new ArrayList<>(connections)) c.close();
-      connections.clear();
+      // The listener goes first, so a client that sees its connection cut already finds the port closed.
       HttpServer s = server;
       server = null;
       Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
       closed.onComplete(ar -> {
+        for (HttpConnection c : new ArrayList<>(connections)) c.close();
+        connections.clear();
         scheduleComeBack(downMillis);
         p.complete();
       });
