@@ -27,12 +27,22 @@ final class DeterministicText {
   /** Index [word][variant]: 0 "word", 1 " word", 2 " word.", 3 "Word", 4 " Word", 5 "Word.", 6 " Word." */
   private static final String[][] TOKENS = new String[VOCAB.length][];
 
+  /** Each shared token string, JSON-quoted and encoded once (keyed by identity: the tokens are constants). */
+  private static final java.util.IdentityHashMap<String, byte[]> QUOTED = new java.util.IdentityHashMap<>();
+
   static {
     for (int i = 0; i < VOCAB.length; i++) {
       String w = VOCAB[i];
       String cap = Character.toUpperCase(w.charAt(0)) + w.substring(1);
       TOKENS[i] = new String[] {w, " " + w, " " + w + ".", cap, " " + cap, cap + ".", " " + cap + "."};
+      for (String t : TOKENS[i]) QUOTED.put(t, SseBytes.quote(t));
     }
+  }
+
+  /** The JSON-quoted UTF-8 bytes of a token, from the cache when it is one of ours. */
+  static byte[] quoted(String token) {
+    byte[] b = QUOTED.get(token);
+    return b != null ? b : SseBytes.quote(token);
   }
 
   private DeterministicText() {}

@@ -17,6 +17,8 @@ final class SimAnswer {
   record Call(String id, String name, String arguments, String[] fragments) {}
 
   final String[] content;
+  /** {@link #content} JSON-quoted and encoded, ready to copy into chunks. */
+  final byte[][] contentJson;
   final List<Call> calls;
   /** Steps to stream, already limited by max_tokens. */
   final int steps;
@@ -26,6 +28,8 @@ final class SimAnswer {
 
   private SimAnswer(String[] content, List<Call> calls, int limit, boolean prefixMismatch) {
     this.content = content;
+    this.contentJson = new byte[content.length][];
+    for (int i = 0; i < content.length; i++) contentJson[i] = DeterministicText.quoted(content[i]);
     this.calls = calls;
     int total = content.length;
     for (Call c : calls) total += 1 + c.fragments.length;

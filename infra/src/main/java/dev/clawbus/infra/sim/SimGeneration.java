@@ -8,11 +8,18 @@ import io.vertx.core.json.JsonObject;
 /**
  * One request being generated. It does not own a timer: the simulator's shared ticker calls
  * {@link #advance} every few milliseconds and the generation writes every token that is due by then, each
- * as its own SSE chunk but all in one write. That keeps 256 streams at thousands of tokens per second to a
- * couple of hundred writes per tick. Non-streaming requests go through the same clock and answer once.
- * Only the simulator's event loop touches it.
+ * as its own SSE chunk but all in one write. Chunks are assembled from pre-encoded bytes (the per-stream
+ * prefix with id, created and model; the quoted token; a fixed suffix). Non-streaming requests go through
+ * the same clock and answer once. Only the simulator's event loop touches it.
  */
 final class SimGeneration {
+  private static final byte[] DELTA_OPEN = SseBytes.bytes("[{\"index\":0,\"delta\":{");
+  private static final byte[] CONTENT_KEY = SseBytes.bytes("\"content\":");
+  private static final byte[] OPEN_SUFFIX = SseBytes.bytes("},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+  private static final byte[] ROLE = SseBytes.bytes("\"role\":\"assistant\",\"content\":\"\"");
+  private static final byte[] EMPTY_CONTENT = SseBytes.bytes("\"content\":\"\"");
+  private static final byte[] DONE = SseBytes.bytes("data: [DONE]\n\n");
+
   private final VllmSimulator sim;
   final HttpServerResponse response;
   final SimAnswer answer;
@@ -25,11 +32,12 @@ final class SimGeneration {
   private final long firstTokenAtNanos;
   private final long nanosPerToken;
   private final int errorAfter;
-  /** {@code data: {"id":…,"model":…,"choices":} rendered once per stream. */
-  private final String head;
-  private final StringBuilder sb = new StringBuilder(512);
+  /** {@code data: {"id":…,"model":…,"choices":} encoded once per stream. */
+  private final byte[] head;
+  private final SseBytes out = new SseBytes();
 
   private boolean headersSent;
+  private long nextWriteAt;
   int emitted;
   private int callIndex;
   private int callPos;
@@ -52,7 +60,7 @@ final class SimGeneration {
     this.errorAfter = errorAfter == null ? -1 : errorAfter;
     StringBuilder h = new StringBuilder(160).append("data: {\"id\":\"").append(completionId)
         .append("\",\"object\":\"chat.completion.chunk\",\"created\":").append(created).append(",\"model\":");
-    this.head = JsonText.quote(h, model).append(",\"choices\":").toString();
+    this.head = SseBytes.bytes(JsonText.quote(h, model).append(",\"choices\":").toString());
   }
 
   /** Whether the client has seen the response start (streams) or the model has begun answering. */
@@ -62,11 +70,14 @@ final class SimGeneration {
 
   /**
    * Writes what is due at {@code now}. {@code cap} is the chaos limit (hang or crash point): at most that
-   * many tokens, and the final chunk only if the answer is shorter than the cap.
+   * many tokens, and the final chunk only if the answer is shorter than the cap. Tokens are collected for
+   * {@code batchNanos} between writes.
    */
-  void advance(long now, int cap) {
+  void advance(long now, int cap, long batchNanos) {
     if (finished || now < firstTokenAtNanos) return;
+    if (headersSent && now < nextWriteAt) return;
     if (stream && response.writeQueueFull()) return; // a slow reader slows the model down, as with real vLLM
+    nextWriteAt = now + batchNanos;
     long due = 1 + (now - firstTokenAtNanos) / nanosPerToken;
     int target = (int) Math.min(Math.min(due, answer.steps), cap);
     if (errorAfter >= 0) target = Math.min(target, errorAfter);
@@ -75,76 +86,64 @@ final class SimGeneration {
       if (emitted >= answer.steps && cap > answer.steps) respondWhole();
       return;
     }
-    sb.setLength(0);
+    out.clear();
     if (!headersSent) {
       headersSent = true;
       response.setStatusCode(200).setChunked(true)
           .putHeader("content-type", "text/event-stream; charset=utf-8");
-      delta().append("\"role\":\"assistant\",\"content\":\"\"");
-      endDelta(null);
+      delta().append(ROLE).append(OPEN_SUFFIX);
     }
     while (emitted < target) {
       step(emitted++);
     }
     boolean done = false;
     if (errorAfter >= 0 && emitted >= errorAfter && emitted < answer.steps) {
-      sb.append("data: {\"error\":").append(VllmError.body(500, "Simulated engine error after " + emitted
-          + " tokens ([[sim error_after]]).").encode()).append("}\n\ndata: [DONE]\n\n");
+      out.ascii("data: {\"error\":").append(SseBytes.bytes(VllmError.body(500, "Simulated engine error after "
+          + emitted + " tokens ([[sim error_after]]).").encode())).ascii("}\n\n").append(DONE);
       done = true;
     } else if (emitted >= answer.steps && cap > answer.steps) {
-      delta().append("\"content\":\"\"");
-      endDelta(answer.finishReason);
+      delta().append(EMPTY_CONTENT).ascii("},\"logprobs\":null,\"finish_reason\":\"").ascii(answer.finishReason)
+          .ascii("\",\"stop_reason\":null}]}\n\n");
       if (includeUsage) {
-        sb.append(head).append("[],\"usage\":{\"prompt_tokens\":").append(promptTokens)
-            .append(",\"total_tokens\":").append(promptTokens + emitted)
-            .append(",\"completion_tokens\":").append(emitted).append("}}\n\n");
+        out.append(head).ascii("[],\"usage\":{\"prompt_tokens\":").number(promptTokens)
+            .ascii(",\"total_tokens\":").number(promptTokens + emitted)
+            .ascii(",\"completion_tokens\":").number(emitted).ascii("}}\n\n");
       }
-      sb.append("data: [DONE]\n\n");
+      out.append(DONE);
       done = true;
     }
-    if (sb.length() > 0) {
+    if (out.length() > 0) {
       if (done) {
-        response.end(sb.toString());
+        response.end(out.toBuffer());
         sim.finished(this, errorAfter < 0 || emitted >= answer.steps);
       } else {
-        response.write(sb.toString());
+        response.write(out.toBuffer());
       }
     }
   }
 
   private void step(int s) {
-    String[] content = answer.content;
-    if (s < content.length) {
-      JsonText.quote(delta().append("\"content\":"), content[s]);
-      endDelta(null);
+    if (s < answer.content.length) {
+      delta().append(CONTENT_KEY).append(answer.contentJson[s]).append(OPEN_SUFFIX);
       return;
     }
     SimAnswer.Call call = answer.calls.get(callIndex);
-    delta().append("\"tool_calls\":[{\"index\":").append(callIndex);
+    delta().ascii("\"tool_calls\":[{\"index\":").number(callIndex);
     if (callPos == 0) {
-      sb.append(",\"id\":\"").append(call.id()).append("\",\"type\":\"function\",\"function\":{\"name\":");
-      JsonText.quote(sb, call.name()).append(",\"arguments\":\"\"}}]");
+      out.ascii(",\"id\":").quoted(call.id()).ascii(",\"type\":\"function\",\"function\":{\"name\":")
+          .quoted(call.name()).ascii(",\"arguments\":\"\"}}]");
     } else {
-      JsonText.quote(sb.append(",\"function\":{\"arguments\":"), call.fragments()[callPos - 1]).append("}}]");
+      out.ascii(",\"function\":{\"arguments\":").quoted(call.fragments()[callPos - 1]).ascii("}}]");
     }
-    endDelta(null);
+    out.append(OPEN_SUFFIX);
     if (++callPos > call.fragments().length) {
       callIndex++;
       callPos = 0;
     }
   }
 
-  private StringBuilder delta() {
-    return sb.append(head).append("[{\"index\":0,\"delta\":{");
-  }
-
-  private void endDelta(String finishReason) {
-    sb.append("},\"logprobs\":null,\"finish_reason\":");
-    if (finishReason == null) {
-      sb.append("null}]}\n\n");
-    } else {
-      sb.append('"').append(finishReason).append("\",\"stop_reason\":null}]}\n\n");
-    }
+  private SseBytes delta() {
+    return out.append(head).append(DELTA_OPEN);
   }
 
   private void respondWhole() {

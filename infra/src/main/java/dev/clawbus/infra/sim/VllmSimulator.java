@@ -107,6 +107,7 @@ public final class VllmSimulator {
   private final Set<HttpConnection> connections = new HashSet<>();
   private final List<SimGeneration> active = new ArrayList<>();
   private long tickerId = -1;
+  private long batchNanos;
   private long downTimerId = -1;
   private volatile boolean up;
   private volatile int port;
@@ -165,6 +166,11 @@ public final class VllmSimulator {
 
   public SimOptions options() {
     return options;
+  }
+
+  /** The simulator's own event-loop context (for tests that measure its thread). */
+  Context context() {
+    return context;
   }
 
   /** False while crashed or "loading" (the port refuses connections). */
@@ -276,12 +282,13 @@ public final class VllmSimulator {
       for (SimGeneration g : active) aborted(g);
       active.clear();
       stopTicker();
-      for (HttpConnection c : new ArrayList<>(connections)) c.close();
-      connections.clear();
+      // The listener goes first, so a client that sees its connection cut already finds the port closed.
       HttpServer s = server;
       server = null;
       Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
       closed.onComplete(ar -> {
+        for (HttpConnection c : new ArrayList<>(connections)) c.close();
+        connections.clear();
         scheduleComeBack(downMillis);
         p.complete();
       });
@@ -457,8 +464,19 @@ public final class VllmSimulator {
     return new SimGeneration(this, resp, req, answer, prompt, now, ttft, tps, d.errorAfterTokens());
   }
 
+  /**
+   * How long a stream collects tokens before they are written. Under load, fewer and larger writes save
+   * the syscalls that dominate the cost; vLLM itself emits one token per stream per decode step, and a step
+   * of a large batch takes tens of milliseconds, so clients see similar bursts from the real thing.
+   */
+  private long batchNanos() {
+    int n = active.size();
+    return n <= 16 ? 0 : n <= 64 ? 10_000_000L : 20_000_000L;
+  }
+
   private void tick() {
     long now = System.nanoTime();
+    batchNanos = batchNanos();
     for (int i = 0; i < active.size(); i++) {
       if (advance(active.get(i), now)) return; // crashed: the list is gone
     }
@@ -479,7 +497,7 @@ public final class VllmSimulator {
       aborted(g);
       return false;
     }
-    g.advance(now, cap);
+    g.advance(now, cap, batchNanos);
     generationTokensTotal.addAndGet(g.emitted - before);
     if (crash >= 0 && !g.finished && g.emitted >= crash && g.started(now) && chaos.fireCrash()) {
       goDown(chaos.crashDownMillis, true);
