@@ -10,30 +10,11 @@ import dev.clawbus.infra.testing.OpenClawRequests;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP API as clients see it on the wire: OpenClaw's request, SSE framing, errors, health. */
-class HttpApiTest {
-  @TempDir static Path dir;
-  static ClawbusNode node;
-  static String base;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = ClawbusNode.start(TestNodes.simNode(dir));
-    base = node.url();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-  }
-
+class HttpApiTest extends SimNodeTest {
   private static JsonObject error(HttpResponse<String> r, int status) {
     assertEquals(status, r.statusCode(), r.body());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));

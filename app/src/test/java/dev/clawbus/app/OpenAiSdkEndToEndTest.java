@@ -22,7 +22,6 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.clawbus.infra.sim.VllmSimulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,27 +29,22 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline (ingress → transformer → Kafka → dispatcher → simulator → parser → journal →
  * ingress) judged by the official OpenAI Java SDK, a strict client.
  */
-class OpenAiSdkEndToEndTest {
-  @TempDir static Path dir;
-  static ClawbusNode node;
+class OpenAiSdkEndToEndTest extends SimNodeTest {
   static OpenAIClient client;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = ClawbusNode.start(TestNodes.simNode(dir));
+  static void startClient() {
     client = OpenAIOkHttpClient.builder().baseUrl(node.url() + "/v1").apiKey("unused").maxRetries(0).build();
   }
 
   @AfterAll
-  static void stop() {
+  static void stopClient() {
     if (client != null) client.close();
-    if (node != null) node.close();
   }
 
   /** What the simulator will answer for the last chat body it received. */

@@ -8,32 +8,13 @@ import dev.clawbus.app.TestNodes.Sse;
 import dev.clawbus.infra.sim.VllmSimulator;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** vLLM failing under a running node, and the resume API, with the in-process simulator. */
-class ResilienceTest {
-  @TempDir static Path dir;
-  static ClawbusNode node;
-  static String base;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = ClawbusNode.start(TestNodes.simNode(dir));
-    base = node.url();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-  }
-
+class ResilienceTest extends SimNodeTest {
   private static String lastAnswer(int words) {
     List<JsonObject> seen = node.simulator().requests();
     JsonObject first = seen.stream().filter(r -> !r.getBoolean("continue_final_message", false))
@@ -46,10 +27,17 @@ class ResilienceTest {
     node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     node.simulator().chaos().crashAfterTokens(25, 2_000).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     long t0 = System.nanoTime();
-    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions",
+    StreamReader client = StreamReader.post(base + "/v1/chat/completions",
         TestNodes.userChat("a long one [[sim words=80 tps=400]]", true).encode());
-    assertEquals(200, r.statusCode(), r.body());
-    List<Sse> events = TestNodes.sse(r.body());
+    long[] backAt = {-1};
+    while (!client.ended) {
+      if (backAt[0] < 0 && !node.simulator().isUp()) {
+        while (!node.simulator().isUp()) Thread.sleep(1);
+        backAt[0] = System.nanoTime();
+      }
+      Thread.sleep(1);
+    }
+    List<Sse> events = client.events;
     String expected = lastAnswer(80);
     assertEquals(expected, TestNodes.content(events), "every token exactly once across the crash");
     assertEquals("[DONE]", events.get(events.size() - 1).data());
@@ -59,7 +47,36 @@ class ResilienceTest {
     JsonObject prefix = continuation.getJsonArray("messages").getJsonObject(continuation.getJsonArray("messages").size() - 1);
     assertEquals("assistant", prefix.getString("role"));
     assertTrue(expected.startsWith(prefix.getString("content")) && !prefix.getString("content").isEmpty());
-    System.out.printf("recovery: vLLM crash + 2 s down, whole answer in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    assertTrue(backAt[0] > 0, "the simulator went down and came back");
+    System.out.printf("recovery: vLLM crash + 2 s down: vLLM back -> first new token %d ms; whole answer in %d ms%n",
+        (client.firstAfterLongestGap() - backAt[0]) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Test
+  void crashInsideAToolCallRegeneratesTheCallWhole() throws Exception {
+    node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    node.simulator().chaos().crashAfterTokens(9, 1_000).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonObject body = TestNodes.userChat("check files [[sim text=\"Checking the files now.\" tool=exec "
+        + "args={\"command\":\"ls -la /tmp\"} mode=xml]]", true);
+    body.put("tools", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "function")
+        .put("function", new JsonObject().put("name", "exec").put("parameters", new JsonObject().put("type", "object")
+            .put("properties", new JsonObject().put("command", new JsonObject().put("type", "string")))))));
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions", body.encode());
+    assertEquals(200, r.statusCode(), r.body());
+    List<Sse> events = TestNodes.sse(r.body());
+    assertEquals("Checking the files now.", TestNodes.content(events));
+    List<JsonObject> calls = events.stream().filter(e -> e.data().contains("\"tool_calls\""))
+        .map(e -> new JsonObject(e.data()).getJsonArray("choices").getJsonObject(0).getJsonObject("delta")
+            .getJsonArray("tool_calls").getJsonObject(0)).toList();
+    assertEquals(1, calls.size(), "one call, once: " + r.body());
+    assertEquals("ls -la /tmp", new JsonObject(calls.get(0).getJsonObject("function").getString("arguments"))
+        .getString("command"));
+    JsonObject continuation = node.simulator().requests().stream()
+        .filter(q -> q.getBoolean("continue_final_message", false)).reduce((a, b) -> b).orElseThrow();
+    JsonObject prefix = continuation.getJsonArray("messages").getJsonObject(continuation.getJsonArray("messages").size() - 1);
+    assertTrue(prefix.getString("content").startsWith("Checking the files now."), prefix.encode());
+    assertTrue(!prefix.getString("content").contains("<tool_call"), "restarted before the unfinished call: "
+        + prefix.getString("content"));
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Reads an SSE response in the background, event by event, as a client does; survives the server dying. */
 final class StreamReader {
   final List<Sse> events = new CopyOnWriteArrayList<>();
+  /** When each event arrived (System.nanoTime), parallel to {@link #events}. */
+  final List<Long> arrivals = new CopyOnWriteArrayList<>();
   volatile boolean ended;
   volatile String requestId;
   private final Thread thread;
@@ -29,6 +31,7 @@ final class StreamReader {
           while ((line = in.readLine()) != null) {
             if (line.startsWith("id: ")) id = line.substring(4);
             else if (line.startsWith("data: ")) {
+              arrivals.add(System.nanoTime());
               events.add(new Sse(id, line.substring(6)));
               id = null;
             }
@@ -69,6 +72,23 @@ final class StreamReader {
   void awaitEnd(long timeoutMillis) throws InterruptedException {
     thread.join(timeoutMillis);
     if (!ended) throw new AssertionError("stream did not end in " + timeoutMillis + " ms");
+  }
+
+  /** Arrival time of the first event with an SSE id after the longest silence between such events. */
+  long firstAfterLongestGap() {
+    long best = -1;
+    long at = -1;
+    long prev = -1;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).id() == null) continue;
+      long t = arrivals.get(i);
+      if (prev >= 0 && t - prev > best) {
+        best = t - prev;
+        at = t;
+      }
+      prev = t;
+    }
+    return at;
   }
 
   long lastSeq() {

@@ -50,7 +50,9 @@ final class ResponseRun implements ParserSink {
   private final JournalWriter journal;
   private final Settings settings;
   private final ChunkWriter writer;
-  private final StreamingToolParser parser;
+  private final String parserFormat;
+  private final ParserOptions parserOptions;
+  private StreamingToolParser parser;
   private final Promise<Outcome> outcome = Promise.promise();
 
   /** Everything the model generated as content so far: the prefix a continuation resumes from. */
@@ -61,6 +63,7 @@ final class ResponseRun implements ParserSink {
   private int completionTokens;
   private boolean roleSent;
   private boolean sawToolCalls;
+  private boolean sawStructuredCalls;
   private boolean ended;
   private String finishReason;
   private int attempts;
@@ -89,7 +92,9 @@ final class ResponseRun implements ParserSink {
     ParserOptions base = ParserOptions.of(ToolSpec.fromRequestTools(tools));
     ParserOptions options = new ParserOptions(base.tools(), base.allowUnknownTools(), env.reasoning(),
         i -> prefix + "t" + i);
-    this.parser = ToolParsers.create(env.parser(), options);
+    this.parserFormat = env.parser();
+    this.parserOptions = options;
+    this.parser = ToolParsers.create(parserFormat, options);
     if (!resumeFrom.events().isEmpty()) {
       resume(resumeFrom);
     }
@@ -106,13 +111,49 @@ final class ResponseRun implements ParserSink {
     for (StreamEvent e : r.events()) {
       if (e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":")) generatedTokens++;
     }
+    sawToolCalls = replay(parser, raw) > 0;
+  }
+
+  /** Feeds {@code text} to {@code p} without sending anything; returns how many tool calls it held. */
+  private static int replay(StreamingToolParser p, CharSequence text) {
     int[] calls = {0};
-    parser.feed(r.raw(), new ParserSink() {
-      @Override public void content(String text) {}
-      @Override public void reasoning(String text) {}
+    p.feed(text, new ParserSink() {
+      @Override public void content(String t) {}
+      @Override public void reasoning(String t) {}
       @Override public void toolCall(int index, String id, String name, String args) { calls[0]++; }
     });
-    sawToolCalls = calls[0] > 0;
+    return calls[0];
+  }
+
+  /**
+   * The raw text the parser still holds back because it may be the start of tool-call markup. Continuing
+   * from inside a call is unsafe (re-tokenising mid-markup can change it), so a continuation starts
+   * before it and the call is regenerated whole.
+   */
+  private String heldBack() {
+    StreamingToolParser probe = ToolParsers.create(parserFormat, parserOptions);
+    replay(probe, raw);
+    StringBuilder flushed = new StringBuilder();
+    probe.finish(new ParserSink() {
+      @Override public void content(String t) { flushed.append(t); }
+      @Override public void reasoning(String t) {}
+      @Override public void toolCall(int index, String id, String name, String args) {}
+    });
+    return flushed.toString();
+  }
+
+  /** Cuts the raw text back to the last safe point and rebuilds the parser's state up to it. */
+  private void backToSafePoint() {
+    String held = heldBack();
+    if (held.isBlank()) {
+      return;
+    }
+    int cut = raw.lastIndexOf(held);
+    if (cut < 0) cut = Math.max(0, raw.length() - held.length());
+    raw.setLength(cut);
+    journal.truncateRaw(cut);
+    parser = ToolParsers.create(parserFormat, parserOptions);
+    replay(parser, raw);
   }
 
   Future<Outcome> run() {
@@ -255,6 +296,7 @@ final class ResponseRun implements ParserSink {
       }
       JsonArray calls = delta.getJsonArray("tool_calls");
       if (calls != null) {
+        sawStructuredCalls = true;
         for (int i = 0; i < calls.size(); i++) {
           JsonObject tc = calls.getJsonObject(i);
           int index = structuredIndexBase + tc.getInteger("index", 0);
@@ -279,6 +321,14 @@ final class ResponseRun implements ParserSink {
       fail(OpenAiError.server(503, "vllm_unavailable", "vLLM failed " + attempts + " times; last: " + reason));
       return;
     }
+    if (sawStructuredCalls && sawToolCalls) {
+      // vLLM's own parser delivered whole calls already: a text continuation cannot express them and
+      // would risk repeating them, so the turn ends with the calls made; the agent asks again after.
+      LOG.info("request {}: vLLM failed after tool calls ({}); ending the turn with them", env.id(), reason);
+      finishWith("tool_calls");
+      return;
+    }
+    backToSafePoint();
     long now = System.currentTimeMillis();
     long deadline = roleSent ? now + settings.vllmWaitMillis() : env.deadlineAt();
     LOG.info("request {} attempt {} failed ({}); waiting for vLLM", env.id(), attempts, reason);
@@ -297,9 +347,12 @@ final class ResponseRun implements ParserSink {
   }
 
   private void complete() {
-    ended = true;
     parser.finish(this);
-    String fr = sawToolCalls ? "tool_calls" : finishReason == null ? "stop" : finishReason;
+    finishWith(sawToolCalls ? "tool_calls" : finishReason == null ? "stop" : finishReason);
+  }
+
+  private void finishWith(String fr) {
+    ended = true;
     emit(writer.finish(fr));
     if (env.includeUsage() || !env.stream()) {
       emit(writer.usage(promptTokens == null ? 0 : promptTokens, completionTokens));

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
 
 /**
  * The resume API: a request's state and finished answer, its events as SSE from any point (then live
@@ -38,14 +39,21 @@ final class RequestsApi {
         "No request with id '" + id + "' (unknown, or older than the journal's retention).");
   }
 
-  private void get(RoutingContext ctx) {
+  /** Looks up the request named in the path; answers 404 itself when there is none. */
+  private void withState(RoutingContext ctx, BiConsumer<String, JsonObject> then) {
     String id = ctx.pathParam("id");
     journal.state(id).onComplete(ar -> {
       JsonObject state = ar.succeeded() ? ar.result() : null;
       if (state == null) {
         HttpErrors.send(ctx.response(), notFound(id));
-        return;
+      } else {
+        then.accept(id, state);
       }
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    withState(ctx, (id, state) -> {
       if (!RequestState.DONE.equals(state.getString(RequestState.STATUS))) {
         json(ctx, state);
         return;
@@ -65,7 +73,6 @@ final class RequestsApi {
 
   /** SSE from after {@code ?starting_after=N} or {@code Last-Event-ID} (default: from the start). */
   private void events(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
     long after;
     try {
       String q = ctx.request().getParam("starting_after");
@@ -76,12 +83,7 @@ final class RequestsApi {
           "starting_after and Last-Event-ID must be an event sequence number."));
       return;
     }
-    journal.state(id).onComplete(ar -> {
-      JsonObject state = ar.succeeded() ? ar.result() : null;
-      if (state == null) {
-        HttpErrors.send(ctx.response(), notFound(id));
-        return;
-      }
+    withState(ctx, (id, state) -> {
       SseResponse sink = new SseResponse(vertx, ctx.response(), keepaliveMillis);
       sink.start(ChatCompletionsHandler.writerFor(id, state));
       EventFollower follower = new EventFollower(vertx, journal, id, after, sink);
@@ -97,13 +99,7 @@ final class RequestsApi {
   }
 
   private void cancel(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    journal.state(id).onComplete(ar -> {
-      JsonObject state = ar.succeeded() ? ar.result() : null;
-      if (state == null) {
-        HttpErrors.send(ctx.response(), notFound(id));
-        return;
-      }
+    withState(ctx, (id, state) -> {
       String status = state.getString(RequestState.STATUS);
       if (RequestState.terminal(status)) {
         json(ctx, state);

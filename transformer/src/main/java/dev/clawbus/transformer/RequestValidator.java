@@ -86,6 +86,12 @@ public final class RequestValidator {
   }
 
   private static void validateTools(JsonObject body) {
+    Object choice = body.getValue("tool_choice");
+    if (choice != null && !(choice instanceof JsonObject)
+        && !(choice instanceof String s && Set.of("none", "auto", "required").contains(s))) {
+      throw invalidRequest("tool_choice", "Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or "
+          + "{\"type\":\"function\",\"function\":{\"name\":...}}.");
+    }
     Object tools = body.getValue("tools");
     if (tools == null) {
       return;
@@ -110,12 +116,6 @@ public final class RequestValidator {
         throw invalidRequest(path + ".function.parameters", "Invalid '" + path
             + ".function.parameters': expected a JSON schema object.");
       }
-    }
-    Object choice = body.getValue("tool_choice");
-    if (choice != null && !(choice instanceof JsonObject)
-        && !(choice instanceof String s && Set.of("none", "auto", "required").contains(s))) {
-      throw invalidRequest("tool_choice", "Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or "
-          + "{\"type\":\"function\",\"function\":{\"name\":...}}.");
     }
   }
 

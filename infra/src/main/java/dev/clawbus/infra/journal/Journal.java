@@ -57,7 +57,7 @@ public final class Journal {
 
   /** A writer for a response, continuing after what is already recorded (nothing, for a new one). */
   public JournalWriter writer(String id, Recorded existing, int existingBatches) {
-    return new JournalWriter(this, id, existing.lastSeq() + 1, existingBatches);
+    return new JournalWriter(this, id, existing.lastSeq() + 1, existingBatches, existing.raw().length());
   }
 
   /** Stores one batch; resolves when it is in Hazelcast (and its backup). */
@@ -111,6 +111,8 @@ public final class Journal {
           if (b == null) break;
           JsonObject batch = new JsonObject(b);
           for (Object e : batch.getJsonArray("e", new JsonArray())) events.add(StreamEvent.decode((String) e));
+          Integer cut = batch.getInteger("rt");
+          if (cut != null && cut <= raw.length()) raw.setLength(cut);
           raw.append(batch.getString("r", ""));
         }
         if (i < n + READ_STRIDE) {

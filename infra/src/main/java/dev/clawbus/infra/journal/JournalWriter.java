@@ -21,8 +21,12 @@ public final class JournalWriter {
   private List<StreamEvent> pending = new ArrayList<>();
   private StringBuilder pendingRaw = new StringBuilder();
   private boolean writing;
+  private int truncateTo = -1;
+  /** Length of the whole raw text as recorded: batches written plus what is pending. */
+  private int rawLength;
 
-  JournalWriter(Journal journal, String id, long nextSeq, int nextBatch) {
+  JournalWriter(Journal journal, String id, long nextSeq, int nextBatch, int rawLength) {
+    this.rawLength = rawLength;
     this.journal = journal;
     this.id = id;
     this.nextSeq = nextSeq;
@@ -37,6 +41,22 @@ public final class JournalWriter {
   /** Raw model text generated since the last call; stored with the next batch. */
   public void appendRaw(CharSequence text) {
     pendingRaw.append(text);
+    rawLength += text.length();
+  }
+
+  /**
+   * The response's raw text is cut back to {@code length} (a continuation restarts before an unfinished
+   * tool call); recorded with the next batch so a node that takes over continues from the same point.
+   */
+  public void truncateRaw(int length) {
+    int flushed = rawLength - pendingRaw.length();
+    if (length >= flushed) {
+      pendingRaw.setLength(length - flushed);
+    } else {
+      pendingRaw.setLength(0);
+      truncateTo = length;
+    }
+    rawLength = length;
   }
 
   public void append(StreamEvent e) {
@@ -54,12 +74,16 @@ public final class JournalWriter {
     }
     List<StreamEvent> batch = pending;
     String raw = pendingRaw.toString();
+    int cut = truncateTo;
+    truncateTo = -1;
     pending = new ArrayList<>();
     pendingRaw = new StringBuilder();
     JsonArray events = new JsonArray(new ArrayList<>(batch.size()));
     for (StreamEvent e : batch) events.add(e.encode());
     writing = true;
-    journal.storeBatch(id, nextBatch++, new JsonObject().put("e", events).put("r", raw)).onComplete(ar -> {
+    JsonObject record = new JsonObject().put("e", events).put("r", raw);
+    if (cut >= 0) record.put("rt", cut);
+    journal.storeBatch(id, nextBatch++, record).onComplete(ar -> {
       // Published even if the store failed: the live client must not stall because Hazelcast did;
       // only a later takeover could then diverge, which is the lesser harm.
       for (StreamEvent e : batch) journal.publish(id, e);
