@@ -36,6 +36,7 @@ final class SimClient {
 
   record Reply(int status, String contentType, String body) {
     JsonObject json() {
+      if (body.isEmpty()) throw new AssertionError("empty body with status " + status);
       return new JsonObject(body);
     }
   }
