@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A stand-in for vLLM's OpenAI-compatible server, for tests, chaos drills and benchmarks without a GPU.
@@ -97,7 +99,7 @@ public final class VllmSimulator {
   private final AtomicLong prefixMismatches = new AtomicLong();
   private final AtomicLong promptTokensTotal = new AtomicLong();
   private final AtomicLong generationTokensTotal = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
 
   // Event-loop confined from here on.
   private Context context;
@@ -248,7 +250,7 @@ public final class VllmSimulator {
   private Future<Integer> listenAdmin() {
     HttpServer s = vertx.createHttpServer(serverOptions(options.adminPort()));
     s.requestHandler(req -> {
-      if (req.path().startsWith("/sim/")) handleAdmin(req);
+      if (req.path().startsWith("/sim/")) handleAdmin(req, true);
       else sendDetail(req.response(), 404, "Not Found");
     });
     return s.listen().map(bound -> {
@@ -364,7 +366,7 @@ public final class VllmSimulator {
         if (only(req, HttpMethod.POST)) req.body().onSuccess(b -> chat(req.response(), b));
       }
       default -> {
-        if (path.startsWith("/sim/")) handleAdmin(req);
+        if (path.startsWith("/sim/")) handleAdmin(req, false);
         else sendDetail(req.response(), 404, "Not Found");
       }
     }
@@ -610,7 +612,7 @@ public final class VllmSimulator {
 
   // ---------------------------------------------------------------- admin
 
-  private void handleAdmin(HttpServerRequest req) {
+  private void handleAdmin(HttpServerRequest req, boolean adminListener) {
     String path = req.path();
     HttpServerResponse resp = req.response();
     if (path.equals("/sim/requests") || path.equals("/sim/stats")) {
@@ -633,12 +635,12 @@ public final class VllmSimulator {
         }
         case "/sim/unavailable" -> {
           long ms = intParam(req, "ms", 1000);
-          afterReply(resp, () -> chaos.unavailableFor(ms));
+          disrupt(resp, adminListener, () -> chaos.unavailableFor(ms));
         }
         case "/sim/crash" -> {
           long down = intParam(req, "down_ms", -1);
           String after = req.getParam("after_tokens");
-          if (after == null) afterReply(resp, () -> chaos.crashNow(down));
+          if (after == null) disrupt(resp, adminListener, () -> chaos.crashNow(down));
           else chaos.crashAfterTokens(intParam(req, "after_tokens", 0), down).onComplete(ar -> ok(resp));
         }
         default -> sendDetail(resp, 404, "Not Found");
@@ -652,11 +654,18 @@ public final class VllmSimulator {
     sendJson(resp, 200, new JsonObject().put("ok", true));
   }
 
-  /** Answers first: a crash ordered on the main port would otherwise cut its own reply. */
-  private void afterReply(HttpServerResponse resp, java.util.function.Supplier<Future<Void>> action) {
-    resp.setStatusCode(200).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("ok", true).toBuffer())
-        .onComplete(ar -> action.get());
+  /**
+   * On the admin listener the reply comes once the main port is closed, so the caller can rely on it; on
+   * the main port the reply goes first, since the crash would otherwise cut it.
+   */
+  private void disrupt(HttpServerResponse resp, boolean adminListener, Supplier<Future<Void>> action) {
+    if (adminListener) {
+      action.get().onComplete(ar -> ok(resp));
+    } else {
+      resp.setStatusCode(200).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("ok", true).toBuffer())
+          .onComplete(ar -> action.get());
+    }
   }
 
   private static int intParam(HttpServerRequest req, String name, int dflt) {

@@ -156,6 +156,11 @@ class SimChaosTest {
     assertEquals(false, stats.getBoolean("up"));
     assertEquals(200, await(client.send(HttpMethod.POST, admin, "/sim/up", null)).status());
     assertFalse(refused(port));
+    // on the admin port the reply means done
+    assertEquals(200, await(client.send(HttpMethod.POST, admin, "/sim/unavailable?ms=5000", null)).status());
+    assertTrue(refused(port));
+    assertEquals(200, await(client.send(HttpMethod.POST, admin, "/sim/up", null)).status());
+    assertFalse(refused(port));
 
     assertEquals(200, await(client.send(HttpMethod.POST, admin, "/sim/crash?after_tokens=2&down_ms=100", null))
         .status());
