@@ -102,7 +102,7 @@ public final class VllmSimulator {
   private final AtomicInteger running = new AtomicInteger();
 
   // Event-loop confined from here on.
-  private Context context;
+  private volatile Context context;
   private String deploymentId;
   private HttpServer server;
   private HttpServer adminServer;

@@ -178,8 +178,8 @@ class SimChaosTest {
   @Test
   void clientDisconnectCountsAsAborted() throws Exception {
     long before = sim.stats().getLong("aborted");
-    var stream = client.http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
-        .compose(req -> req.send(chat("[[sim words=500 tps=100]]").toBuffer()))
+    var stream = client.onLoop(() -> client.http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+        .compose(req -> req.send(chat("[[sim words=500 tps=100]]").toBuffer())))
         .await(5, TimeUnit.SECONDS);
     stream.request().connection().close();
     long deadline = System.currentTimeMillis() + 3000;

@@ -170,9 +170,10 @@ class SimEndpointsTest {
 
   @Test
   void malformedBodiesAre400() {
-    SimClient.Reply r = await(client.http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+    SimClient.Reply r = await(client.onLoop(() -> client.http.request(HttpMethod.POST, port, "127.0.0.1",
+            "/v1/chat/completions")
         .compose(req -> req.send("{not json"))
-        .compose(resp -> resp.body().map(b -> new SimClient.Reply(resp.statusCode(), null, b.toString()))));
+        .compose(resp -> resp.body().map(b -> new SimClient.Reply(resp.statusCode(), null, b.toString())))));
     assertVllmError(r, 400, "JSON");
     assertVllmError(post(port, "/v1/chat/completions", new JsonObject().put("model", "clawbus-sim")), 400,
         "messages");
