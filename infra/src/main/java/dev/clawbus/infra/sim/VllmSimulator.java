@@ -63,8 +63,9 @@ import java.util.function.Supplier;
  *       {@code error_after=N} fail mid-stream after N tokens ({@code data: {"error":{...}}}, then
  *       {@code [DONE]}).</li>
  * </ul>
- * A tool directive without {@code text}/{@code words} produces no content. Unknown keys are a 400, so typos
- * show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
+ * A tool directive without {@code text}/{@code words} produces no content. Once {@code tool} messages follow
+ * the user message, its {@code tool}/{@code text} directives are spent and the model answers in plain words,
+ * so agent loops end. Unknown keys are a 400, so typos show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
  * {@code [[sim tool=exec args={"command":"ls -la"} mode=xml]]}.
  *
  * <h2>Chaos and inspection</h2>

@@ -64,6 +64,19 @@ class SimDirectivesTest {
   }
 
   @Test
+  void toolResultsSpendToolAndTextDirectives() {
+    JsonArray messages = new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "[[sim tool=exec args={} text=hi words=4]]"));
+    assertEquals(1, SimDirectives.of(messages).tools().size());
+    messages.add(new JsonObject().put("role", "assistant").put("content", null).put("tool_calls", new JsonArray()))
+        .add(new JsonObject().put("role", "tool").put("tool_call_id", "x").put("content", "ok"));
+    SimDirectives after = SimDirectives.of(messages);
+    assertTrue(after.tools().isEmpty());
+    assertNull(after.text());
+    assertEquals(4, after.words());
+  }
+
+  @Test
   void tokenizerCutsExactly() {
     String s = "Hello,  world!\n\n  déjà-vu 😀 x1_y2\t\tend";
     assertEquals(s, String.join("", SimTokenizer.pieces(s)));
