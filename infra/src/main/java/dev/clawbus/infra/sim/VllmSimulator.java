@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for vLLM's OpenAI-compatible server, for tests, chaos drills and benchmarks without a GPU.
@@ -82,6 +84,7 @@ import java.util.function.Supplier;
  * constants and each stream reuses one builder.
  */
 public final class VllmSimulator {
+  private static final Logger LOG = LoggerFactory.getLogger(VllmSimulator.class);
   static final int LOG_SIZE = 200;
   static final long TICK_MS = 5;
 
@@ -106,7 +109,6 @@ public final class VllmSimulator {
   private volatile Context context;
   private String deploymentId;
   private HttpServer server;
-  private HttpServer adminServer;
   private final Set<HttpConnection> connections = new HashSet<>();
   private final List<SimGeneration> active = new ArrayList<>();
   private long tickerId = -1;
@@ -255,7 +257,6 @@ public final class VllmSimulator {
       else sendDetail(req.response(), 404, "Not Found");
     });
     return s.listen().map(bound -> {
-      adminServer = bound;
       adminPort = bound.actualPort();
       return adminPort;
     });
@@ -500,7 +501,15 @@ public final class VllmSimulator {
       aborted(g);
       return false;
     }
-    g.advance(now, cap, batchNanos);
+    try {
+      g.advance(now, cap, batchNanos);
+    } catch (RuntimeException e) {
+      // one broken generation must not stop the shared ticker for every other stream
+      LOG.warn("simulated generation failed; cutting its connection", e);
+      aborted(g);
+      g.response.reset();
+      return false;
+    }
     generationTokensTotal.addAndGet(g.emitted - before);
     if (crash >= 0 && !g.finished && g.emitted >= crash && g.started(now) && chaos.fireCrash()) {
       goDown(chaos.crashDownMillis, true);
