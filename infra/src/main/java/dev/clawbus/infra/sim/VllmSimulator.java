@@ -428,6 +428,11 @@ public final class VllmSimulator {
       failed.incrementAndGet();
       sendError(resp, VllmError.badRequest(e.getMessage()));
       return;
+    } catch (RuntimeException e) {
+      // a field of an unexpected type deep in the body (pydantic would have said 400 too)
+      failed.incrementAndGet();
+      sendError(resp, VllmError.badRequest("Invalid request: " + e.getMessage()));
+      return;
     }
     started.incrementAndGet();
     running.incrementAndGet();
@@ -575,7 +580,12 @@ public final class VllmSimulator {
       boolean gen = !(body.getValue("add_generation_prompt") instanceof Boolean b) || b;
       boolean cont = body.getValue("continue_final_message") instanceof Boolean b && b;
       JsonArray tools = body.getValue("tools") instanceof JsonArray t ? t : null;
-      text = SimTokenizer.renderChat(messages, tools, gen, cont);
+      try {
+        text = SimTokenizer.renderChat(messages, tools, gen, cont);
+      } catch (RuntimeException e) {
+        sendError(resp, VllmError.badRequest("Invalid messages: " + e.getMessage()));
+        return;
+      }
     } else {
       sendError(resp, VllmError.badRequest("Either `prompt` (a string) or `messages` must be given."));
       return;
