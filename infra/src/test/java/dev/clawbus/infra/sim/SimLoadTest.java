@@ -63,8 +63,10 @@ class SimLoadTest {
           + "%.0f tokens/s per stream; simulator thread CPU %.2f s = %.2f us per token; whole process (with client, GC, "
           + "JIT) %.2f s%n", STREAMS, WORDS, secs, ideal, events / secs, perStreamRate, simCpuSecs,
           simCpuSecs * 1e6 / events, cpuSecs);
-      // generous bound for a shared CI box; the printed numbers are the measurement
-      assertTrue(secs < ideal * 6, "too slow: " + secs + " s");
+      // Wall time depends on what else the box runs; the simulator's own CPU per token does not, much.
+      // 4 us/token would still be 2 cores for 512k tokens/s; measured here: about 1.
+      assertTrue(simCpuSecs * 1e6 / events < 4, "simulator too expensive per token");
+      assertTrue(secs < 15, "too slow: " + secs + " s");
     } finally {
       await(vertx.close());
     }
