@@ -83,7 +83,8 @@ final class SimGeneration {
     if (errorAfter >= 0) target = Math.min(target, errorAfter);
     if (!stream) {
       emitted = Math.max(emitted, target);
-      if (emitted >= answer.steps && cap > answer.steps) respondWhole();
+      boolean failsHere = errorAfter >= 0 && errorAfter < answer.steps && emitted >= errorAfter;
+      if (failsHere || (emitted >= answer.steps && cap > answer.steps)) respondWhole();
       return;
     }
     out.clear();
