@@ -30,15 +30,27 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
 
   private static final String OPEN = "[[sim";
 
+  /**
+   * The directives of the last user message. Once tool results follow that message, its tool and text
+   * directives are spent and the model answers in plain words, so an agent loop driven by the simulator ends.
+   */
   static SimDirectives of(JsonArray messages) {
     if (messages == null) return NONE;
+    boolean toolResultsAfter = false;
     for (int i = messages.size() - 1; i >= 0; i--) {
-      Object m = messages.getValue(i);
-      if (m instanceof JsonObject o && "user".equals(o.getString("role"))) {
-        return parse(SimTokenizer.contentText(o.getValue("content")));
+      if (!(messages.getValue(i) instanceof JsonObject o)) continue;
+      String role = o.getString("role");
+      if ("tool".equals(role)) toolResultsAfter = true;
+      if ("user".equals(role)) {
+        SimDirectives d = parse(SimTokenizer.contentText(o.getValue("content")));
+        return toolResultsAfter ? d.withoutScriptedOutput() : d;
       }
     }
     return NONE;
+  }
+
+  private SimDirectives withoutScriptedOutput() {
+    return new SimDirectives(words, seed, tokensPerSecond, ttftMs, null, errorStatus, errorAfterTokens, List.of());
   }
 
   static SimDirectives parse(String s) {

@@ -56,7 +56,7 @@ final class SimGeneration {
     this.created = System.currentTimeMillis() / 1000;
     this.model = req.model();
     this.firstTokenAtNanos = startNanos + ttftMs * 1_000_000L;
-    this.nanosPerToken = 1_000_000_000L / tokensPerSecond;
+    this.nanosPerToken = Math.max(1, 1_000_000_000L / tokensPerSecond);
     this.errorAfter = errorAfter == null ? -1 : errorAfter;
     StringBuilder h = new StringBuilder(160).append("data: {\"id\":\"").append(completionId)
         .append("\",\"object\":\"chat.completion.chunk\",\"created\":").append(created).append(",\"model\":");
@@ -83,7 +83,8 @@ final class SimGeneration {
     if (errorAfter >= 0) target = Math.min(target, errorAfter);
     if (!stream) {
       emitted = Math.max(emitted, target);
-      if (emitted >= answer.steps && cap > answer.steps) respondWhole();
+      boolean failsHere = errorAfter >= 0 && errorAfter < answer.steps && emitted >= errorAfter;
+      if (failsHere || (emitted >= answer.steps && cap > answer.steps)) respondWhole();
       return;
     }
     out.clear();

@@ -30,6 +30,8 @@ final class SimTokenizer {
     }
     if (Character.isWhitespace(c)) {
       while (j < len && s.charAt(j) == c) j++;
+      // like BPE, the last space of a run belongs to the word that follows
+      if (c == ' ' && j < len && j - i > 1 && isWordChar(s, j)) j--;
       return j;
     }
     return i + Character.charCount(Character.codePointAt(s, i));

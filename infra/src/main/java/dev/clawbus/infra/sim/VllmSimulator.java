@@ -20,7 +20,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for vLLM's OpenAI-compatible server, for tests, chaos drills and benchmarks without a GPU.
@@ -61,8 +65,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code error_after=N} fail mid-stream after N tokens ({@code data: {"error":{...}}}, then
  *       {@code [DONE]}).</li>
  * </ul>
- * A tool directive without {@code text}/{@code words} produces no content. Unknown keys are a 400, so typos
- * show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
+ * A tool directive without {@code text}/{@code words} produces no content. Once {@code tool} messages follow
+ * the user message, its {@code tool}/{@code text} directives are spent and the model answers in plain words,
+ * so agent loops end. Unknown keys are a 400, so typos show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
  * {@code [[sim tool=exec args={"command":"ls -la"} mode=xml]]}.
  *
  * <h2>Chaos and inspection</h2>
@@ -79,6 +84,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * constants and each stream reuses one builder.
  */
 public final class VllmSimulator {
+  private static final Logger LOG = LoggerFactory.getLogger(VllmSimulator.class);
   static final int LOG_SIZE = 200;
   static final long TICK_MS = 5;
 
@@ -97,13 +103,12 @@ public final class VllmSimulator {
   private final AtomicLong prefixMismatches = new AtomicLong();
   private final AtomicLong promptTokensTotal = new AtomicLong();
   private final AtomicLong generationTokensTotal = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
 
   // Event-loop confined from here on.
-  private Context context;
+  private volatile Context context;
   private String deploymentId;
   private HttpServer server;
-  private HttpServer adminServer;
   private final Set<HttpConnection> connections = new HashSet<>();
   private final List<SimGeneration> active = new ArrayList<>();
   private long tickerId = -1;
@@ -248,11 +253,10 @@ public final class VllmSimulator {
   private Future<Integer> listenAdmin() {
     HttpServer s = vertx.createHttpServer(serverOptions(options.adminPort()));
     s.requestHandler(req -> {
-      if (req.path().startsWith("/sim/")) handleAdmin(req);
+      if (req.path().startsWith("/sim/")) handleAdmin(req, true);
       else sendDetail(req.response(), 404, "Not Found");
     });
     return s.listen().map(bound -> {
-      adminServer = bound;
       adminPort = bound.actualPort();
       return adminPort;
     });
@@ -364,7 +368,7 @@ public final class VllmSimulator {
         if (only(req, HttpMethod.POST)) req.body().onSuccess(b -> chat(req.response(), b));
       }
       default -> {
-        if (path.startsWith("/sim/")) handleAdmin(req);
+        if (path.startsWith("/sim/")) handleAdmin(req, false);
         else sendDetail(req.response(), 404, "Not Found");
       }
     }
@@ -423,6 +427,11 @@ public final class VllmSimulator {
     } catch (SimDirectives.DirectiveException e) {
       failed.incrementAndGet();
       sendError(resp, VllmError.badRequest(e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      // a field of an unexpected type deep in the body (pydantic would have said 400 too)
+      failed.incrementAndGet();
+      sendError(resp, VllmError.badRequest("Invalid request: " + e.getMessage()));
       return;
     }
     started.incrementAndGet();
@@ -497,7 +506,15 @@ public final class VllmSimulator {
       aborted(g);
       return false;
     }
-    g.advance(now, cap, batchNanos);
+    try {
+      g.advance(now, cap, batchNanos);
+    } catch (RuntimeException e) {
+      // one broken generation must not stop the shared ticker for every other stream
+      LOG.warn("simulated generation failed; cutting its connection", e);
+      aborted(g);
+      g.response.reset();
+      return false;
+    }
     generationTokensTotal.addAndGet(g.emitted - before);
     if (crash >= 0 && !g.finished && g.emitted >= crash && g.started(now) && chaos.fireCrash()) {
       goDown(chaos.crashDownMillis, true);
@@ -563,7 +580,12 @@ public final class VllmSimulator {
       boolean gen = !(body.getValue("add_generation_prompt") instanceof Boolean b) || b;
       boolean cont = body.getValue("continue_final_message") instanceof Boolean b && b;
       JsonArray tools = body.getValue("tools") instanceof JsonArray t ? t : null;
-      text = SimTokenizer.renderChat(messages, tools, gen, cont);
+      try {
+        text = SimTokenizer.renderChat(messages, tools, gen, cont);
+      } catch (RuntimeException e) {
+        sendError(resp, VllmError.badRequest("Invalid messages: " + e.getMessage()));
+        return;
+      }
     } else {
       sendError(resp, VllmError.badRequest("Either `prompt` (a string) or `messages` must be given."));
       return;
@@ -610,7 +632,7 @@ public final class VllmSimulator {
 
   // ---------------------------------------------------------------- admin
 
-  private void handleAdmin(HttpServerRequest req) {
+  private void handleAdmin(HttpServerRequest req, boolean adminListener) {
     String path = req.path();
     HttpServerResponse resp = req.response();
     if (path.equals("/sim/requests") || path.equals("/sim/stats")) {
@@ -633,12 +655,12 @@ public final class VllmSimulator {
         }
         case "/sim/unavailable" -> {
           long ms = intParam(req, "ms", 1000);
-          afterReply(resp, () -> chaos.unavailableFor(ms));
+          disrupt(resp, adminListener, () -> chaos.unavailableFor(ms));
         }
         case "/sim/crash" -> {
           long down = intParam(req, "down_ms", -1);
           String after = req.getParam("after_tokens");
-          if (after == null) afterReply(resp, () -> chaos.crashNow(down));
+          if (after == null) disrupt(resp, adminListener, () -> chaos.crashNow(down));
           else chaos.crashAfterTokens(intParam(req, "after_tokens", 0), down).onComplete(ar -> ok(resp));
         }
         default -> sendDetail(resp, 404, "Not Found");
@@ -652,11 +674,18 @@ public final class VllmSimulator {
     sendJson(resp, 200, new JsonObject().put("ok", true));
   }
 
-  /** Answers first: a crash ordered on the main port would otherwise cut its own reply. */
-  private void afterReply(HttpServerResponse resp, java.util.function.Supplier<Future<Void>> action) {
-    resp.setStatusCode(200).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("ok", true).toBuffer())
-        .onComplete(ar -> action.get());
+  /**
+   * On the admin listener the reply comes once the main port is closed, so the caller can rely on it; on
+   * the main port the reply goes first, since the crash would otherwise cut it.
+   */
+  private void disrupt(HttpServerResponse resp, boolean adminListener, Supplier<Future<Void>> action) {
+    if (adminListener) {
+      action.get().onComplete(ar -> ok(resp));
+    } else {
+      resp.setStatusCode(200).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("ok", true).toBuffer())
+          .onComplete(ar -> action.get());
+    }
   }
 
   private static int intParam(HttpServerRequest req, String name, int dflt) {

@@ -233,6 +233,11 @@ class SimChatTest {
     assertEquals(500, err.getInteger("code"));
     assertEquals(1 + 5 + 1 + 1, data.size());
 
+    SimClient.Reply whole = await(client.send(HttpMethod.POST, port, "/v1/chat/completions",
+        chat("[[sim words=20 error_after=5]]", false)));
+    assertEquals(500, whole.status());
+    assertEquals("InternalServerError", whole.json().getString("type"));
+
     SimClient.Sse typo = await(client.stream(port, chat("[[sim wrods=20]]", true)));
     assertEquals(400, typo.status());
     assertTrue(new JsonObject(typo.body()).getString("message").contains("wrods"));

@@ -1,5 +1,6 @@
 package dev.clawbus.infra.sim;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** A plain HTTP/SSE client for the simulator tests: SSE is split with a RecordParser on blank lines. */
 final class SimClient {
@@ -36,13 +38,16 @@ final class SimClient {
 
   record Reply(int status, String contentType, String body) {
     JsonObject json() {
+      if (body.isEmpty()) throw new AssertionError("empty body with status " + status);
       return new JsonObject(body);
     }
   }
 
   final HttpClient http;
+  private final Context context;
 
   SimClient(Vertx vertx, int poolSize) {
+    this.context = vertx.getOrCreateContext();
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setConnectTimeout(2000),
         new PoolOptions().setHttp1MaxSize(poolSize));
   }
@@ -53,7 +58,7 @@ final class SimClient {
 
   /** {@code firstData} completes when the first {@code data:} event arrives. */
   Future<Sse> stream(int port, JsonObject body, Promise<Void> firstData) {
-    return http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+    return onLoop(() -> http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
         .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
         .compose(resp -> {
           if (resp.statusCode() != 200) {
@@ -71,15 +76,25 @@ final class SimClient {
           resp.exceptionHandler(t -> p.tryComplete(new Sse(200, data, false, t, null)));
           resp.endHandler(v -> p.tryComplete(new Sse(200, data, true, null, null)));
           return p.future();
-        });
+        }));
   }
 
   Future<Reply> send(HttpMethod method, int port, String path, JsonObject body) {
-    return http.request(method, port, "127.0.0.1", path)
+    return onLoop(() -> http.request(method, port, "127.0.0.1", path)
         .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json")
             .send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("content-type"),
-            b.toString())));
+            b.toString()))));
+  }
+
+  /**
+   * Runs a request chain on the client's event loop. Built on the test thread, a chain may register its
+   * body handler after the response has already been consumed, and read an empty body.
+   */
+  <T> Future<T> onLoop(Supplier<Future<T>> chain) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> chain.get().onComplete(p));
+    return p.future();
   }
 
   static <T> T await(Future<T> f) {

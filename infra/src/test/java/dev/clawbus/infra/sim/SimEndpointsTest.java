@@ -170,12 +170,16 @@ class SimEndpointsTest {
 
   @Test
   void malformedBodiesAre400() {
-    SimClient.Reply r = await(client.http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+    SimClient.Reply r = await(client.onLoop(() -> client.http.request(HttpMethod.POST, port, "127.0.0.1",
+            "/v1/chat/completions")
         .compose(req -> req.send("{not json"))
-        .compose(resp -> resp.body().map(b -> new SimClient.Reply(resp.statusCode(), null, b.toString()))));
+        .compose(resp -> resp.body().map(b -> new SimClient.Reply(resp.statusCode(), null, b.toString())))));
     assertVllmError(r, 400, "JSON");
     assertVllmError(post(port, "/v1/chat/completions", new JsonObject().put("model", "clawbus-sim")), 400,
         "messages");
+    assertVllmError(post(port, "/v1/chat/completions", new JsonObject().put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "assistant").put("content", "x").put("tool_calls", "oops")))), 400, "");
+    assertVllmError(post(port, "/tokenize", new JsonObject().put("messages", new JsonArray().add(5))), 400, "");
     assertEquals(404, await(client.send(HttpMethod.GET, port, "/v2/nothing", null)).status());
     assertEquals(405, await(client.send(HttpMethod.GET, port, "/v1/chat/completions", null)).status());
   }
