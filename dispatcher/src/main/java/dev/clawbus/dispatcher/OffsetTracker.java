@@ -22,7 +22,12 @@ final class OffsetTracker {
   private final Map<TopicPartition, Partition> partitions = new HashMap<>();
 
   void received(TopicPartition tp, long offset) {
-    Partition p = partitions.computeIfAbsent(tp, k -> new Partition());
+    Partition p = partitions.computeIfAbsent(tp, k -> {
+      // The consumer starts at the committed position: nothing below the first record needs committing.
+      Partition fresh = new Partition();
+      fresh.committed = offset;
+      return fresh;
+    });
     p.pending.add(offset);
     p.maxSeen = Math.max(p.maxSeen, offset);
   }
