@@ -50,6 +50,8 @@ abstract class BaseParser implements StreamingToolParser {
       blanks.append(s, from, last + 1);
       out = blanks.toString();
       blanks.setLength(0);
+    } else if (from == 0 && last + 1 == s.length() && s instanceof String str) {
+      out = str;
     } else {
       out = s.subSequence(from, last + 1).toString();
     }
@@ -76,7 +78,7 @@ abstract class BaseParser implements StreamingToolParser {
 
   private void emit(String name, JsonObject args, String id, ParserSink sink) {
     int index = calls++;
-    sink.toolCall(index, id != null ? id : options.idForIndex().apply(index), name, args.encode());
+    sink.toolCall(index, id != null ? id : options.idForIndex().apply(index), name, JsonWriter.encode(args));
   }
 
   /** End of text: held blanks are content only if no call was made. */

@@ -21,7 +21,7 @@ final class Families {
   private record Def(List<Rule> rules, List<String[]> reasoning, List<String> drops) {}
 
   private static final Map<String, Def> DEFS = new LinkedHashMap<>();
-  private static final Map<String, Family> BUILT = new ConcurrentHashMap<>();
+  private static final Map<String, Family[]> BUILT = new ConcurrentHashMap<>();
 
   private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops) {
     DEFS.put(name, new Def(rules, reasoning, drops));
@@ -98,9 +98,14 @@ final class Families {
   }
 
   static Family get(String name, String reasoningMode) {
-    return BUILT.computeIfAbsent(name + "/" + reasoningMode, k -> {
+    Family[] byMode = BUILT.get(name);
+    if (byMode == null) {
       Def d = DEFS.get(name);
-      return new Family(name, d.rules(), d.reasoning(), d.drops(), reasoningMode);
-    });
+      byMode = new Family[] {new Family(name, d.rules(), d.reasoning(), d.drops(), "split"),
+          new Family(name, d.rules(), d.reasoning(), d.drops(), "pass")};
+      BUILT.putIfAbsent(name, byMode);
+    }
+    // drop differs from split only in where reasoning goes, not in the tokens
+    return reasoningMode.equals("pass") ? byMode[1] : byMode[0];
   }
 }

@@ -18,6 +18,7 @@ final class Family {
   final Token[] tokens;
   private final boolean[] asciiFirst = new boolean[128];
   private final String wideFirst;
+  private final boolean startOnly;
 
   Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, String reasoningMode) {
     this.name = name;
@@ -38,6 +39,13 @@ final class Family {
       else if (wide.indexOf(String.valueOf(c)) < 0) wide.append(c);
     }
     wideFirst = wide.toString();
+    boolean so = false;
+    for (Rule r : rules) so |= r.startOnly();
+    startOnly = so;
+  }
+
+  boolean hasStartOnlyRules() {
+    return startOnly;
   }
 
   boolean isFirst(char c) {

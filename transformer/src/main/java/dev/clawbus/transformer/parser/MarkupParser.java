@@ -39,7 +39,25 @@ final class MarkupParser extends BaseParser {
   @Override
   public void feed(CharSequence text, ParserSink sink) {
     if (text == null || text.length() == 0) return;
-    buf.append(text);
+    if (mode == TEXT && buf.length() == 0) {
+      // Fast path for the common case, plain text between markers: no copy into the buffer, and a piece that
+      // is all content is passed on as the same String.
+      int n = text.length();
+      int i = 0;
+      while (i < n && !family.isFirst(text.charAt(i))) i++;
+      if (i == n) {
+        text(text, 0, n, sink);
+        return;
+      }
+      if (i > 0 && !family.hasStartOnlyRules()) {
+        text(text, 0, i, sink);
+        buf.append(text, i, n);
+      } else {
+        buf.append(text);
+      }
+    } else {
+      buf.append(text);
+    }
     run(sink, false);
   }
 

@@ -38,7 +38,7 @@ public final class ParseCommand {
     boolean stream = false;
     boolean jsonl = false;
     boolean bench = false;
-    int mb = 20;
+    int mb = 50;
     try {
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
