@@ -61,7 +61,7 @@ final class HarmonyParser extends BaseParser {
         int lt = buf.indexOf("<|", from);
         if (lt < 0) break;
         for (String t : BODY_ENDS) {
-          if (buf.length() - lt >= t.length() && buf.indexOf(t, lt) == lt) {
+          if (startsAt(buf, lt, t)) {
             end = lt;
             token = t;
             break;
@@ -86,6 +86,12 @@ final class HarmonyParser extends BaseParser {
         channel = "final";
       }
     }
+  }
+
+  private static boolean startsAt(CharSequence s, int at, String t) {
+    if (s.length() - at < t.length()) return false;
+    for (int i = 0; i < t.length(); i++) if (s.charAt(at + i) != t.charAt(i)) return false;
+    return true;
   }
 
   /** Length of a trailing possible token prefix to hold back. */

@@ -89,8 +89,8 @@ final class ParserBench {
     }
     ParserOptions o = new ParserOptions(TOOLS, false, "split", i -> "call" + i);
     CountingSink sink = new CountingSink();
-    // warm-up (about 20 MB) so the JIT has compiled the hot path before timing
-    feedAll(format, responses, o, sink, 20);
+    // warm-up (up to 20 MB) so the JIT has compiled the hot path before timing
+    feedAll(format, responses, o, sink, Math.max(2, Math.min(20, megabytes)));
     sink.calls = 0;
     int rounds = Math.max(1, (int) Math.round(megabytes * 1_000_000.0 / chars));
     // CPU time of this thread, not wall time: "MB/s on one core" even when other processes share the machine
