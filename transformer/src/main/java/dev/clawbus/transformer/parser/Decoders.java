@@ -240,7 +240,7 @@ final class Decoders {
           int pc = body.indexOf(paramClose, pe);
           if (pe < 0 || pc < 0 || pc > end) return null;
           String pname = unquote(body.substring(p + paramOpen.length(), pe));
-          String value = body.substring(pe + 1, pc).strip();
+          String value = trimOneNewline(body.substring(pe + 1, pc));
           args.put(pname, ValueTyper.schemaTyped(value, tool == null ? null : tool.propertySchema(pname)));
           p = body.indexOf(paramOpen, pc);
         }

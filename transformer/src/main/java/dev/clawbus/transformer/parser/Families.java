@@ -79,7 +79,7 @@ final class Families {
     def("minimax", List.of(toolCalls));
     def("minimax_m2", List.of(minimaxM2));
     def("phi4_mini_json", List.of(phi4));
-    def("xlam", List.of(Rule.json("[", json).onlyAtStart(), Rule.json("{", json).onlyAtStart(),
+    def("xlam", List.of(Rule.json("[", json), Rule.json("{", json).onlyAtStart(),
         Rule.marker("```json", json, "```").strictEof(), hermes, mistral));
     def("seed_oss", List.of(seed), List.of(SEED_THINK, THINK), List.of());
     def("longcat", List.of(longcat));
