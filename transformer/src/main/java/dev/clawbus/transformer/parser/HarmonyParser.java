@@ -1,5 +1,8 @@
 package dev.clawbus.transformer.parser;
 
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * gpt-oss "harmony" output ({@code openai}): messages {@code <|channel|>CH[ to=functions.NAME][ <|constrain|>json]
  * <|message|>BODY<|end|>|<|call|>|<|return|>}, optionally preceded by {@code <|start|>assistant}. The analysis
@@ -37,7 +40,7 @@ final class HarmonyParser extends BaseParser {
     if (inHeader) {
       text(buf, 0, buf.length(), sink); // a header that never reached its message: keep the text
     } else {
-      endMessage(sink, true);
+      endMessage(sink);
     }
     buf.setLength(0);
     flushStructured(sink);
@@ -77,7 +80,7 @@ final class HarmonyParser extends BaseParser {
         return;
       }
       body(0, end, sink);
-      endMessage(sink, false);
+      endMessage(sink);
       boolean startsHeader = token.equals("<|start|>") || token.equals("<|channel|>");
       buf.delete(0, end + (token.equals("<|channel|>") ? 0 : token.length()));
       inHeader = true;
@@ -135,22 +138,14 @@ final class HarmonyParser extends BaseParser {
     }
   }
 
-  private void endMessage(ParserSink sink, boolean eof) {
+  private void endMessage(ParserSink sink) {
     if (recipient == null) return;
     String raw = args.toString();
-    JsonObjectHolder h = new JsonObjectHolder(raw);
-    if (h.args == null || !calls(java.util.List.of(new RawCall(recipient, h.args)), sink)) {
-      text(raw, 0, raw.length(), sink);
+    JsonObject parsed = raw.isBlank() ? new JsonObject() : JsonValues.parseObject(raw);
+    if (parsed == null || !calls(List.of(new RawCall(recipient, parsed)), sink)) {
+      text(raw, 0, raw.length(), sink); // unusable arguments or an unknown tool: the text is content
     }
     recipient = null;
     args.setLength(0);
-  }
-
-  private static final class JsonObjectHolder {
-    final io.vertx.core.json.JsonObject args;
-
-    JsonObjectHolder(String raw) {
-      args = raw.isBlank() ? new io.vertx.core.json.JsonObject() : JsonValues.parseObject(raw);
-    }
   }
 }

@@ -13,6 +13,12 @@ final class MarkupParser extends BaseParser {
   private static final int REASON = 1;
   private static final int BLOCK = 2;
   private static final int MAX_GATE = 256;
+  /**
+   * An open block longer than this is not a call the model is writing but markup-like prose (or a runaway):
+   * give its text back as content rather than holding the rest of the answer. Generous: a call may carry a
+   * whole file.
+   */
+  static final int MAX_BLOCK = 4 << 20;
 
   private final Family family;
   private final boolean dropReasoning;
@@ -170,6 +176,10 @@ final class MarkupParser extends BaseParser {
 
   private boolean scanBlock(ParserSink sink, boolean eof) {
     int n = buf.length();
+    if (n > MAX_BLOCK) {
+      abortBlock(sink);
+      return true;
+    }
     if (!gatePassed) {
       int g = gate();
       if (g < 0 || (g == 0 && eof)) {

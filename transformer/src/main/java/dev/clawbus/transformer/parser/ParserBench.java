@@ -1,5 +1,6 @@
 package dev.clawbus.transformer.parser;
 
+import dev.clawbus.infra.contract.JsonText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -38,8 +39,9 @@ final class ParserBench {
       case "seed_oss" -> "<seed:tool_call>\n<function=exec>\n<parameter=command>" + command
           + "</parameter>\n</function>\n</seed:tool_call>";
       case "llama3_json", "llama4_json" -> "<|python_tag|>{\"name\": \"exec\", \"parameters\": " + args + "}";
-      case "llama4_pythonic", "pythonic", "olmo3" -> "[exec(command=" + JsonObject.of("c", command).encode()
-          .substring(5).replace("}", "") + ", timeoutSeconds=" + n + ")]";
+      // a JSON string literal is also a Python one for this text
+      case "llama4_pythonic", "pythonic", "olmo3" -> "[exec(command=" + JsonText.quote(new StringBuilder(), command)
+          + ", timeoutSeconds=" + n + ")]";
       case "mistral" -> "[TOOL_CALLS][{\"name\": \"exec\", \"arguments\": " + args + "}]";
       case "deepseek_v3" -> "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>exec\n```json\n" + args
           + "\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>";

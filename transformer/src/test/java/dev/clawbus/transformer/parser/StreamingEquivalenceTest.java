@@ -86,4 +86,19 @@ class StreamingEquivalenceTest {
     assertEquals("{\"command\":\"ls\"}", r.toolCalls().get(0).argumentsJson());
     assertEquals(1, p.toolCallCount());
   }
+
+  @Test
+  void aRunawayBlockIsGivenBackAsContent() {
+    StringBuilder filler = new StringBuilder();
+    while (filler.length() <= MarkupParser.MAX_BLOCK) filler.append("words without an end tag ");
+    ParseResult r = new ParseResult();
+    StreamingToolParser p = ToolParsers.create("hermes", ParserOptions.of(List.of()));
+    p.feed("<tool_call>", r);
+    p.feed(filler, r);
+    assertTrue(r.content() != null && r.content().startsWith("<tool_call>words"), "released before the end");
+    p.feed("<tool_call>{\"name\": \"a\", \"arguments\": {}}</tool_call>", r);
+    p.finish(r);
+    assertEquals(1, r.toolCalls().size());
+    assertEquals("<tool_call>" + filler, r.content());
+  }
 }
