@@ -8,6 +8,8 @@ import java.util.List;
 final class Decoders {
   private Decoders() {}
 
+  private static final BlockDecoder JSON_CALLS = jsonCalls();
+
   /**
    * JSON call objects ({"name", "arguments"|"parameters"}), alone, in arrays, or several separated by blanks,
    * commas or semicolons; an optional prefix (InternLM's {@code <|plugin|>}) and code fences are skipped.
@@ -265,7 +267,7 @@ final class Decoders {
    */
   static List<RawCall> mistral(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
-    if (t.startsWith("[") || t.startsWith("{")) return jsonCalls().decode(t, complete, o);
+    if (t.startsWith("[") || t.startsWith("{")) return JSON_CALLS.decode(t, complete, o);
     int brace = t.indexOf('{');
     if (brace <= 0) return null;
     String head = t.substring(0, brace);
@@ -286,9 +288,9 @@ final class Decoders {
   /** A bare bracket list: JSON calls ({@code [{…}]}) or pythonic ({@code [f(a=1)]}). */
   static List<RawCall> bracketList(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
-    if (t.startsWith("[{") || t.startsWith("{") || t.matches("(?s)^\\[\\s*\\{.*")) {
-      return jsonCalls().decode(t, complete, o);
-    }
+    int i = t.startsWith("[") ? 1 : 0;
+    while (i < t.length() && Balance.isBlank(t.charAt(i))) i++;
+    if (i < t.length() && t.charAt(i) == '{') return JSON_CALLS.decode(t, complete, o);
     return PythonLiteral.callList(t);
   }
 
@@ -296,7 +298,7 @@ final class Decoders {
   static List<RawCall> pythonBlock(String body, boolean complete, ParserOptions o) {
     if (!complete) return null;
     String t = body.strip();
-    if (t.startsWith("{")) return jsonCalls().decode(t, true, o);
+    if (t.startsWith("{")) return JSON_CALLS.decode(t, true, o);
     return bracketList(t, true, o);
   }
 
