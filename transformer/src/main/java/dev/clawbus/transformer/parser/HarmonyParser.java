@@ -38,7 +38,7 @@ final class HarmonyParser extends BaseParser {
   public void finish(ParserSink sink) {
     run(sink, true);
     if (inHeader) {
-      text(buf, 0, buf.length(), sink); // a header that never reached its message: keep the text
+      markupText(buf, 0, buf.length(), sink); // a header that never reached its message: keep the text
     } else {
       endMessage(sink);
     }
@@ -143,7 +143,7 @@ final class HarmonyParser extends BaseParser {
     String raw = args.toString();
     JsonObject parsed = raw.isBlank() ? new JsonObject() : JsonValues.parseObject(raw);
     if (parsed == null || !calls(List.of(new RawCall(recipient, parsed)), sink)) {
-      text(raw, 0, raw.length(), sink); // unusable arguments or an unknown tool: the text is content
+      markupText(raw, 0, raw.length(), sink); // unusable arguments or an unknown tool: the text is content
     }
     recipient = null;
     args.setLength(0);

@@ -265,7 +265,7 @@ final class MarkupParser extends BaseParser {
       return closeBlock(seqCommitted, seqBetween ? n : seqCommitted, true, sink);
     }
     if (rule.lenientEof()) return closeBlock(n, n, false, sink);
-    text(buf, 0, n, sink);
+    markupText(buf, 0, n, sink);
     buf.setLength(0);
     mode = TEXT;
     scanFrom = 0;
@@ -329,7 +329,7 @@ final class MarkupParser extends BaseParser {
     } catch (RuntimeException e) {
       found = null; // malformed markup is content, never an error
     }
-    if (!calls(found, sink)) text(buf, 0, consumed, sink);
+    if (!calls(found, sink)) markupText(buf, 0, consumed, sink);
     buf.delete(0, consumed);
     mode = TEXT;
     scanFrom = 0;

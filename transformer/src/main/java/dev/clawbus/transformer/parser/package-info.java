@@ -49,10 +49,11 @@
  * </ul>
  *
  * <h2>Conventions (vLLM's)</h2>
- * Text before a call is content as written; blanks between and after calls are dropped, so an answer made only
- * of calls has content {@code null}. Text after calls is kept as content (vLLM drops it; we never lose text).
- * Malformed or unterminated markup, ordinary JSON, and calls to names not among the request's tools (unless
- * allowed; with no tools every name is accepted) stay content. {@code <think>…</think>} (and the families'
+ * Content is the text before the first call, as written (blanks alone before a call are dropped, so an answer
+ * made only of calls has content {@code null}). Ordinary text after the first call is dropped, as vLLM does (it
+ * is usually an imagined tool result). Markup that fails to make a call stays content wherever it is, so no text
+ * of it is lost: malformed or unterminated markup, and calls to names not among the request's tools (unless
+ * allowed; with no tools every name is accepted). Ordinary JSON in an answer stays content. {@code <think>…</think>} (and the families'
  * equivalents) is reasoning: split, passed through as content, or dropped. Arguments are always a compact JSON
  * object; ids are {@code call} + 24 alphanumerics unless the markup carries one.
  *
