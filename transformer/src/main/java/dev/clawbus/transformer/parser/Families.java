@@ -17,6 +17,8 @@ final class Families {
   private static final String[] THINK = {"<think>", "</think>"};
   private static final String[] SEED_THINK = {"<seed:think>", "</seed:think>"};
   private static final String[] KIMI_THINK = {"◁think▷", "◁/think▷"};
+  private static final String[] MISTRAL_THINK = {"[THINK]", "[/THINK]"};
+  private static final String[] GRANITE_THINK = {"Here is my thought process:", "Here is my response:"};
 
   private record Def(List<Rule> rules, List<String[]> reasoning, List<String> drops) {}
 
@@ -65,14 +67,14 @@ final class Families {
     def("llama4_pythonic", List.of(pythonStart, bareList));
     def("pythonic", List.of(bareList));
     def("olmo3", List.of(bareList));
-    def("mistral", List.of(mistral));
+    def("mistral", List.of(mistral), List.of(THINK, MISTRAL_THINK), List.of());
     def("deepseek_v3", List.of(deepseek));
     def("deepseek_v31", List.of(deepseek));
     def("kimi_k2", List.of(kimi, kimiSingular), List.of(THINK, KIMI_THINK), List.of());
     def("glm45", List.of(glmToolCall));
     def("glm47", List.of(glmToolCall));
     def("granite", List.of(graniteTag, Rule.json("<tool_call>", json), Rule.json("[", json).onlyAtStart()),
-        List.<String[]>of(THINK), List.of("</tool_call>"));
+        List.of(THINK, GRANITE_THINK), List.of("</tool_call>"));
     def("internlm", List.of(internlm));
     def("jamba", List.of(toolCalls));
     def("hunyuan_a13b", List.of(toolCalls), List.<String[]>of(THINK), List.of("<answer>", "</answer>"));
