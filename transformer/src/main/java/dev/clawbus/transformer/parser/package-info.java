@@ -53,9 +53,13 @@
  * made only of calls has content {@code null}). Ordinary text after the first call is dropped, as vLLM does (it
  * is usually an imagined tool result). Markup that fails to make a call stays content wherever it is, so no text
  * of it is lost: malformed or unterminated markup, and calls to names not among the request's tools (unless
- * allowed; with no tools every name is accepted). Ordinary JSON in an answer stays content. {@code <think>…</think>} (and the families'
- * equivalents) is reasoning: split, passed through as content, or dropped. Arguments are always a compact JSON
- * object; ids are {@code call} + 24 alphanumerics unless the markup carries one.
+ * allowed; with no tools every name is accepted). Ordinary JSON in an answer stays content.
+ *
+ * <p>{@code <think>…</think>} and the families' equivalents ({@code <seed:think>}, Kimi's {@code ◁think▷},
+ * Magistral's {@code [THINK]}, Granite's "Here is my thought process:" … "Here is my response:", harmony's
+ * analysis channel) are reasoning: split, passed through as content, or dropped; a closing tag without its
+ * opening one is dropped. Arguments are always a compact JSON object; ids are {@code call} + 24 alphanumerics
+ * unless the markup carries one (Kimi).
  *
  * <h2>Streaming</h2>
  * A parser holds only undecided text (a possible marker prefix, an open block), scans each char once per state,
