@@ -57,6 +57,8 @@ final class Families {
     Rule phi4 = Rule.json("functools", json);
     Rule seed = Rule.marker("<seed:tool_call>", xml, "</seed:tool_call>");
     Rule longcat = Rule.marker("<longcat_tool_call>", json, "</longcat_tool_call>");
+    Rule dsml = Rule.marker("<｜DSML｜function_calls>", Decoders.invokes("｜DSML｜"), "</｜DSML｜function_calls>");
+    Rule functionCall = Rule.json("<function_call>", json);
     Rule step3 = Rule.marker("<｜tool_calls_begin｜>", Decoders.invokes("steptml:"), "<｜tool_calls_end｜>");
 
     def("hermes", List.of(hermes));
@@ -70,11 +72,14 @@ final class Families {
     def("mistral", List.of(mistral), List.of(THINK, MISTRAL_THINK), List.of());
     def("deepseek_v3", List.of(deepseek));
     def("deepseek_v31", List.of(deepseek));
+    def("deepseek_v32", List.of(dsml, deepseek));
     def("kimi_k2", List.of(kimi, kimiSingular), List.of(THINK, KIMI_THINK), List.of());
     def("glm45", List.of(glmToolCall));
     def("glm47", List.of(glmToolCall));
     def("granite", List.of(graniteTag, Rule.json("<tool_call>", json), Rule.json("[", json).onlyAtStart()),
         List.of(THINK, GRANITE_THINK), List.of("</tool_call>"));
+    def("granite-20b-fc", List.of(functionCall));
+    def("ernie45", List.of(hermes));
     def("internlm", List.of(internlm));
     def("jamba", List.of(toolCalls));
     def("hunyuan_a13b", List.of(toolCalls), List.<String[]>of(THINK), List.of("<answer>", "</answer>"));
@@ -87,7 +92,7 @@ final class Families {
     def("longcat", List.of(longcat));
     def("step3", List.of(step3));
     def("auto", List.of(glmToolCall, qwenFunction, toolCalls, mistral, pythonTag, phi4, deepseek, kimi,
-        kimiSingular, minimaxM2, seed, graniteTag, internlm, longcat, step3, pythonStart, bareJsonSeq, bareList),
+        kimiSingular, minimaxM2, dsml, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart, bareJsonSeq, bareList),
         List.of(THINK, SEED_THINK, KIMI_THINK), List.of());
   }
 
