@@ -33,7 +33,7 @@ final class ParserBench {
   static String sample(String format, String command, int n) {
     String args = new JsonObject().put("command", command).put("timeoutSeconds", n).encode();
     String call = switch (format) {
-      case "hermes", "auto" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
+      case "hermes", "auto", "ernie45" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
       case "qwen3_coder", "qwen3_xml" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
           + "\n</parameter>\n<parameter=timeoutSeconds>\n" + n + "\n</parameter>\n</function>\n</tool_call>";
       case "seed_oss" -> "<seed:tool_call>\n<function=exec>\n<parameter=command>" + command
@@ -62,6 +62,9 @@ final class ParserBench {
       case "xlam" -> "<tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</tool_call>";
       case "openai" -> "<|end|><|start|>assistant<|channel|>commentary to=functions.exec <|constrain|>json"
           + "<|message|>" + args + "<|call|>";
+      case "granite-20b-fc" -> "<function_call> {\"name\": \"exec\", \"arguments\": " + args + "}";
+      case "deepseek_v32" -> "<｜DSML｜function_calls>\n<｜DSML｜invoke name=\"exec\">\n<｜DSML｜parameter name=\"command\" "
+          + "string=\"true\">" + command + "</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜function_calls>";
       case "longcat" -> "<longcat_tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</longcat_tool_call>";
       case "step3" -> "<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"exec\">"
           + "<steptml:parameter name=\"command\">" + command + "</steptml:parameter></steptml:invoke>"
@@ -91,12 +94,15 @@ final class ParserBench {
     }
     ParserOptions o = new ParserOptions(TOOLS, false, "split", i -> "call" + i);
     CountingSink sink = new CountingSink();
-    // warm-up (up to 20 MB) so the JIT has compiled the hot path before timing
-    feedAll(format, responses, o, sink, Math.max(2, Math.min(20, megabytes)));
-    sink.calls = 0;
-    int rounds = Math.max(1, (int) Math.round(megabytes * 1_000_000.0 / chars));
     // CPU time of this thread, not wall time: "MB/s on one core" even when other processes share the machine
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    // warm-up (about a second of CPU, less for tiny runs) so the JIT has compiled the hot path before timing
+    long warmUntil = mx.getCurrentThreadCpuTime() + Math.min(1_000_000_000L, megabytes * 100_000_000L);
+    do {
+      feedAll(format, responses, o, sink, 1);
+    } while (mx.getCurrentThreadCpuTime() < warmUntil);
+    sink.calls = 0;
+    int rounds = Math.max(1, (int) Math.round(megabytes * 1_000_000.0 / chars));
     long t0 = mx.getCurrentThreadCpuTime();
     feedAll(format, responses, o, sink, rounds);
     double secs = (mx.getCurrentThreadCpuTime() - t0) / 1e9;
