@@ -324,6 +324,20 @@ final class Decoders {
     return PythonLiteral.callList(t);
   }
 
+  /** OLMo 3: one pythonic call per line between {@code <function_calls>} and {@code </function_calls>}. */
+  static List<RawCall> pythonLines(String body, boolean complete, ParserOptions o) {
+    if (!complete) return null;
+    String t = body.strip();
+    if (t.startsWith("[")) return bracketList(t, true, o);
+    StringBuilder list = new StringBuilder("[");
+    for (String line : t.split("\n")) {
+      if (line.isBlank()) continue;
+      if (list.length() > 1) list.append(", ");
+      list.append(line.strip());
+    }
+    return PythonLiteral.callList(list.append(']').toString());
+  }
+
   /** Llama 4 between {@code <|python_start|>} and {@code <|python_end|>}: pythonic list or JSON. */
   static List<RawCall> pythonBlock(String body, boolean complete, ParserOptions o) {
     if (!complete) return null;

@@ -68,7 +68,7 @@ final class Families {
     def("llama4_json", List.of(pythonTag, bareJsonSeq));
     def("llama4_pythonic", List.of(pythonStart, bareList));
     def("pythonic", List.of(bareList));
-    def("olmo3", List.of(bareList));
+    def("olmo3", List.of(Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>"), bareList));
     def("mistral", List.of(mistral), List.of(THINK, MISTRAL_THINK), List.of());
     def("deepseek_v3", List.of(deepseek));
     def("deepseek_v31", List.of(deepseek));

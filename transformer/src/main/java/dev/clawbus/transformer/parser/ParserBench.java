@@ -40,7 +40,9 @@ final class ParserBench {
           + "</parameter>\n</function>\n</seed:tool_call>";
       case "llama3_json", "llama4_json" -> "<|python_tag|>{\"name\": \"exec\", \"parameters\": " + args + "}";
       // a JSON string literal is also a Python one for this text
-      case "llama4_pythonic", "pythonic", "olmo3" -> "[exec(command=" + JsonText.quote(new StringBuilder(), command)
+      case "olmo3" -> "<function_calls>\nexec(command=" + JsonText.quote(new StringBuilder(), command)
+          + ", timeoutSeconds=" + n + ")\n</function_calls>";
+      case "llama4_pythonic", "pythonic" -> "[exec(command=" + JsonText.quote(new StringBuilder(), command)
           + ", timeoutSeconds=" + n + ")]";
       case "mistral" -> "[TOOL_CALLS][{\"name\": \"exec\", \"arguments\": " + args + "}]";
       case "deepseek_v3" -> "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>exec\n```json\n" + args

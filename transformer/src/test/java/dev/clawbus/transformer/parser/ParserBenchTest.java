@@ -10,7 +10,7 @@ class ParserBenchTest {
   void everySampleMakesOneCall() {
     ParserOptions o = new ParserOptions(ParserBench.TOOLS, false, "split", i -> "c" + i);
     for (String f : ToolParsers.formats()) {
-      if (f.equals("none") || f.equals("olmo3")) continue;
+      if (f.equals("none")) continue;
       ParseResult r = ParseResult.parse(f, ParserBench.sample(f, "ls \"a b\" <x>", 2), o);
       assertEquals(1, r.toolCalls().size(), f + ": " + r);
       assertEquals("exec", r.toolCalls().get(0).name(), f);
