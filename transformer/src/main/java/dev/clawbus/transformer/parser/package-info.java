@@ -20,19 +20,22 @@
  *   <li>{@code seed_oss}: the same inside {@code <seed:tool_call>}; reasoning in {@code <seed:think>}.
  *   <li>{@code llama3_json} ({@code llama4_json}): optional {@code <|python_tag|>}, then
  *       {@code {"name": …, "parameters"|"arguments": {…}}} objects separated by {@code ;}.
- *   <li>{@code pythonic}, {@code llama4_pythonic} ({@code olmo3}): {@code [f(a=1, b="x"), g()]} with keyword
- *       arguments and Python literals; Llama 4 may wrap it in {@code <|python_start|>…<|python_end|>}.
+ *   <li>{@code pythonic}, {@code llama4_pythonic}: {@code [f(a=1, b="x"), g()]} with keyword arguments and
+ *       Python literals; Llama 4 may wrap it in {@code <|python_start|>…<|python_end|>}; {@code olmo3}: one call
+ *       per line in {@code <function_calls>…</function_calls>}.
  *   <li>{@code mistral}: {@code [TOOL_CALLS][{…}, …]} or {@code [TOOL_CALLS]name{…}} /
  *       {@code [TOOL_CALLS]name[ARGS]{…}}, one marker per call.
  *   <li>{@code deepseek_v3}: {@code <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>NAME\n```json\n{…}\n```
  *       <｜tool▁call▁end｜>…<｜tool▁calls▁end｜>}; {@code deepseek_v31}: {@code …<｜tool▁call▁begin｜>NAME<｜tool▁sep｜>{…}
- *       <｜tool▁call▁end｜>…} (each accepts both).
+ *       <｜tool▁call▁end｜>…} (each accepts both); {@code deepseek_v32}: DSML {@code <｜DSML｜function_calls><｜DSML｜invoke
+ *       name="N"><｜DSML｜parameter name="P" string="true|false">v</｜DSML｜parameter>…}.
  *   <li>{@code kimi_k2}: {@code <|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:N
  *       <|tool_call_argument_begin|>{…}<|tool_call_end|>…<|tool_calls_section_end|>}; the call id is
  *       {@code functions.NAME:N}.
  *   <li>{@code glm45}, {@code glm47}: {@code <tool_call>NAME\n<arg_key>K</arg_key>\n<arg_value>V</arg_value>
  *       </tool_call>} (4.7 without newlines); string-typed values stay text, others are parsed as JSON.
- *   <li>{@code granite}: {@code <|tool_call|>[{…}]}, {@code <tool_call>[{…}]} or a bare list at the start.
+ *   <li>{@code granite}: {@code <|tool_call|>[{…}]}, {@code <tool_call>[{…}]} or a bare list at the start;
+ *       {@code granite-20b-fc}: {@code <function_call> {…}} per call; {@code ernie45}: as hermes.
  *   <li>{@code internlm}: {@code <|action_start|><|plugin|>\n{"name", "parameters"}<|action_end|>}.
  *   <li>{@code jamba}, {@code hunyuan_a13b}: {@code <tool_calls>[{…}]</tool_calls>};
  *       {@code minimax}: {@code <tool_calls>} with one JSON object per line.
