@@ -386,3 +386,10 @@ for f,b in B3.items():
     m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+case('hermes','end_tag_inside_argument_string',H('exec',{"command":"echo '</tool_call>' >> notes.md"}),None,[('exec',{"command":"echo '</tool_call>' >> notes.md"})])
+case('hermes','end_tag_inside_string_then_text','Writing.\n'+H('exec',{"command":"printf \"<tool_call>\\\\n</tool_call>\""}),'Writing.\n',[('exec',{"command":"printf \"<tool_call>\\\\n</tool_call>\""})])
+case('hermes','odd_quotes_fall_back_to_first_tag','<tool_call>{"name": "exec", "arguments": {"command": "x}</tool_call>\nDone.','<tool_call>{"name": "exec", "arguments": {"command": "x}</tool_call>\nDone.',[])
+case('jamba','end_tag_inside_argument_string','<tool_calls>[{"name": "exec", "arguments": {"command": "cat </tool_calls>"}}]</tool_calls>',None,[('exec',{"command":"cat </tool_calls>"})])
+for f in ['hermes','jamba']:
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')

@@ -38,7 +38,7 @@ final class Families {
     BlockDecoder xml = Decoders::xmlFunctions;
     BlockDecoder bareFunction = (b, c, o) -> Decoders.xmlFunctions("<function=" + b, c, o);
 
-    Rule hermes = Rule.marker("<tool_call>", json, "</tool_call>");
+    Rule hermes = Rule.jsonMarker("<tool_call>", json, "</tool_call>");
     Rule qwenToolCall = Rule.marker("<tool_call>", Decoders.toolCallBody(false), "</tool_call>");
     Rule qwenFunction = Rule.marker("<function=", bareFunction, "</function>");
     Rule glmToolCall = Rule.marker("<tool_call>", Decoders.toolCallBody(true), "</tool_call>");
@@ -51,12 +51,12 @@ final class Families {
     Rule kimi = Rule.marker("<|tool_calls_section_begin|>", Decoders::kimi, "<|tool_calls_section_end|>");
     Rule kimiSingular = Rule.marker("<|tool_call_section_begin|>", Decoders::kimi, "<|tool_call_section_end|>");
     Rule graniteTag = Rule.json("<|tool_call|>", json);
-    Rule internlm = Rule.marker("<|action_start|>", Decoders.jsonCalls("<|plugin|>"), "<|action_end|>");
-    Rule toolCalls = Rule.marker("<tool_calls>", json, "</tool_calls>");
+    Rule internlm = Rule.jsonMarker("<|action_start|>", Decoders.jsonCalls("<|plugin|>"), "<|action_end|>");
+    Rule toolCalls = Rule.jsonMarker("<tool_calls>", json, "</tool_calls>");
     Rule minimaxM2 = Rule.marker("<minimax:tool_call>", Decoders.invokes(""), "</minimax:tool_call>");
     Rule phi4 = Rule.json("functools", json);
     Rule seed = Rule.marker("<seed:tool_call>", xml, "</seed:tool_call>");
-    Rule longcat = Rule.marker("<longcat_tool_call>", json, "</longcat_tool_call>");
+    Rule longcat = Rule.jsonMarker("<longcat_tool_call>", json, "</longcat_tool_call>");
     Rule dsml = Rule.marker("<｜DSML｜function_calls>", Decoders.invokes("｜DSML｜"), "</｜DSML｜function_calls>");
     Rule functionCall = Rule.json("<function_call>", json);
     Rule step3 = Rule.marker("<｜tool_calls_begin｜>", Decoders.invokes("steptml:"), "<｜tool_calls_end｜>");

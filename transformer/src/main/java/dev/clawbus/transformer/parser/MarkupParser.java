@@ -35,6 +35,8 @@ final class MarkupParser extends BaseParser {
   private boolean gatePassed;
   private int seqCommitted;
   private boolean seqBetween;
+  private boolean inJsonString;
+  private boolean jsonEscape;
 
   MarkupParser(Family family, ParserOptions options) {
     super(options);
@@ -137,6 +139,8 @@ final class MarkupParser extends BaseParser {
     gatePassed = !(r.start().equals("{") || r.start().equals("["));
     seqCommitted = 0;
     seqBetween = false;
+    inJsonString = false;
+    jsonEscape = false;
   }
 
   private boolean scanReason(ParserSink sink, boolean eof) {
@@ -156,6 +160,12 @@ final class MarkupParser extends BaseParser {
 
   private void reason(int from, int to, ParserSink sink) {
     if (to > from && !dropReasoning) sink.reasoning(buf.substring(from, to));
+  }
+
+  private static boolean startsAt(CharSequence s, int at, String t) {
+    if (s.length() - at < t.length()) return false;
+    for (int i = 0; i < t.length(); i++) if (s.charAt(at + i) != t.charAt(i)) return false;
+    return true;
   }
 
   /** Length of the longest proper suffix of {@code b} that is a prefix of {@code marker}. */
@@ -202,6 +212,30 @@ final class MarkupParser extends BaseParser {
         }
         if (best >= 0) return closeBlock(best, best + bestLen, true, sink);
         scanFrom = n;
+      }
+      case JSON_MARKER -> {
+        String m = rule.endMarkers()[0];
+        char first = m.charAt(0);
+        int i = scanFrom;
+        for (; i < n; i++) {
+          char c = buf.charAt(i);
+          if (inJsonString) {
+            if (jsonEscape) jsonEscape = false;
+            else if (c == '\\') jsonEscape = true;
+            else if (c == '"') inJsonString = false;
+          } else if (c == '"') {
+            inJsonString = true;
+          } else if (c == first) {
+            if (i + m.length() > n) break; // maybe the tag, cut by the piece: look again with more text
+            if (startsAt(buf, i, m)) return closeBlock(i, i + m.length(), true, sink);
+          }
+        }
+        scanFrom = i;
+        if (eof) {
+          // The quotes did not pair up (malformed JSON): fall back to the first tag, as vLLM does.
+          int e = buf.indexOf(m, bodyOff);
+          if (e >= 0) return closeBlock(e, e + m.length(), true, sink);
+        }
       }
       case JSON, PYTHON, MISTRAL -> {
         Balance b = rule.end() == Rule.End.PYTHON ? pyBalance : balance;
