@@ -7,6 +7,8 @@ import java.util.List;
  * What every family's parser shares: numbering and ids of calls, the tool-name check, vLLM's whitespace
  * conventions around calls, and the pass-through of vLLM's own structured tool-call deltas.
  *
+ * <p>Text after the first call is dropped unless it is markup that failed to make a call.
+ *
  * <p>Whitespace: a run of blanks is held back until we know what follows. Before non-blank text it is emitted
  * with it; before a call it is dropped when nothing but blanks was said so far or a call already came (so an
  * answer made only of calls has content null); at the end it is dropped when calls were made.
@@ -36,9 +38,22 @@ abstract class BaseParser implements StreamingToolParser {
     return !realContent;
   }
 
-  /** Content text {@code s[from, to)}. */
+  /**
+   * Ordinary text {@code s[from, to)}. Before the first call it is content; after it, it is dropped, as vLLM
+   * does (content is what the model said before calling; what follows a call is usually an imagined result).
+   */
   final void text(CharSequence s, int from, int to, ParserSink sink) {
+    if (calls > 0) return;
+    markupText(s, from, to, sink);
+  }
+
+  /** Text of markup that did not make a call (malformed, unterminated, unknown tool): content, never lost. */
+  final void markupText(CharSequence s, int from, int to, ParserSink sink) {
     if (from >= to) return;
+    if (calls > 0) {
+      sink.content(s.subSequence(from, to).toString()); // exactly as written: nothing to trim around
+      return;
+    }
     int last = to - 1;
     while (last >= from && Balance.isBlank(s.charAt(last))) last--;
     if (last < from) {
@@ -50,6 +65,8 @@ abstract class BaseParser implements StreamingToolParser {
       blanks.append(s, from, last + 1);
       out = blanks.toString();
       blanks.setLength(0);
+    } else if (from == 0 && last + 1 == s.length() && s instanceof String str) {
+      out = str;
     } else {
       out = s.subSequence(from, last + 1).toString();
     }
@@ -76,7 +93,7 @@ abstract class BaseParser implements StreamingToolParser {
 
   private void emit(String name, JsonObject args, String id, ParserSink sink) {
     int index = calls++;
-    sink.toolCall(index, id != null ? id : options.idForIndex().apply(index), name, args.encode());
+    sink.toolCall(index, id != null ? id : options.idForIndex().apply(index), name, JsonWriter.encode(args));
   }
 
   /** End of text: held blanks are content only if no call was made. */
@@ -106,7 +123,7 @@ abstract class BaseParser implements StreamingToolParser {
       emit(structName, args, structId, sink);
     } else {
       String shown = (structName == null ? "" : structName) + raw;
-      if (!shown.isEmpty()) text(shown, 0, shown.length(), sink);
+      if (!shown.isEmpty()) markupText(shown, 0, shown.length(), sink);
     }
     structIndex = -1;
     structId = null;

@@ -8,6 +8,8 @@ import java.util.List;
 final class Decoders {
   private Decoders() {}
 
+  private static final BlockDecoder JSON_CALLS = jsonCalls();
+
   /**
    * JSON call objects ({"name", "arguments"|"parameters"}), alone, in arrays, or several separated by blanks,
    * commas or semicolons; an optional prefix (InternLM's {@code <|plugin|>}) and code fences are skipped.
@@ -218,9 +220,9 @@ final class Decoders {
    * {@code steptml:} variant (Step-3); values are typed by the schema like Qwen3-Coder's.
    */
   static BlockDecoder invokes(String prefix) {
-    String invokeOpen = "<" + prefix + "invoke name=";
+    String invokeOpen = "<" + prefix + "invoke ";
     String invokeClose = "</" + prefix + "invoke>";
-    String paramOpen = "<" + prefix + "parameter name=";
+    String paramOpen = "<" + prefix + "parameter ";
     String paramClose = "</" + prefix + "parameter>";
     return (body, complete, o) -> {
       List<RawCall> out = new ArrayList<>();
@@ -230,8 +232,8 @@ final class Decoders {
         int ne = body.indexOf('>', i);
         int end = body.indexOf(invokeClose, i);
         if (ne < 0 || end < 0 || end < ne) return null;
-        String name = unquote(body.substring(i + invokeOpen.length(), ne));
-        if (name.isEmpty()) return null;
+        String name = attribute(body.substring(i + invokeOpen.length(), ne), "name");
+        if (name == null || name.isEmpty()) return null;
         ToolSpec tool = o.tool(name);
         JsonObject args = new JsonObject();
         int p = body.indexOf(paramOpen, ne);
@@ -239,9 +241,22 @@ final class Decoders {
           int pe = body.indexOf('>', p);
           int pc = body.indexOf(paramClose, pe);
           if (pe < 0 || pc < 0 || pc > end) return null;
-          String pname = unquote(body.substring(p + paramOpen.length(), pe));
-          String value = body.substring(pe + 1, pc).strip();
-          args.put(pname, ValueTyper.schemaTyped(value, tool == null ? null : tool.propertySchema(pname)));
+          String attrs = body.substring(p + paramOpen.length(), pe);
+          String pname = attribute(attrs, "name");
+          if (pname == null) return null;
+          String value = trimOneNewline(body.substring(pe + 1, pc));
+          // DeepSeek V3.2 says per parameter whether the value is a raw string or JSON
+          String isString = attribute(attrs, "string");
+          Object v;
+          if ("true".equals(isString)) {
+            v = value;
+          } else if ("false".equals(isString)) {
+            Object j = JsonValues.parse(value);
+            v = j == JsonValues.FAIL ? value : j;
+          } else {
+            v = ValueTyper.schemaTyped(value, tool == null ? null : tool.propertySchema(pname));
+          }
+          args.put(pname, v);
           p = body.indexOf(paramOpen, pc);
         }
         out.add(new RawCall(name, args));
@@ -251,12 +266,29 @@ final class Decoders {
     };
   }
 
-  private static String unquote(String s) {
-    s = s.strip();
-    if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '\'') && s.charAt(s.length() - 1) == s.charAt(0)) {
-      s = s.substring(1, s.length() - 1);
+  /** The value of {@code key="…"} (or single quotes) in a tag's attribute text, or null. */
+  static String attribute(String attrs, String key) {
+    int i = 0;
+    while ((i = attrs.indexOf(key, i)) >= 0) {
+      boolean boundary = i == 0 || Character.isWhitespace(attrs.charAt(i - 1));
+      int j = i + key.length();
+      while (j < attrs.length() && Character.isWhitespace(attrs.charAt(j))) j++;
+      if (boundary && j < attrs.length() && attrs.charAt(j) == '=') {
+        j++;
+        while (j < attrs.length() && Character.isWhitespace(attrs.charAt(j))) j++;
+        if (j >= attrs.length()) return null;
+        char q = attrs.charAt(j);
+        if (q == '"' || q == '\'') {
+          int e = attrs.indexOf(q, j + 1);
+          return e < 0 ? null : attrs.substring(j + 1, e).strip();
+        }
+        int e = j;
+        while (e < attrs.length() && !Character.isWhitespace(attrs.charAt(e))) e++;
+        return attrs.substring(j, e);
+      }
+      i = j;
     }
-    return s.strip();
+    return null;
   }
 
   /**
@@ -265,7 +297,7 @@ final class Decoders {
    */
   static List<RawCall> mistral(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
-    if (t.startsWith("[") || t.startsWith("{")) return jsonCalls().decode(t, complete, o);
+    if (t.startsWith("[") || t.startsWith("{")) return JSON_CALLS.decode(t, complete, o);
     int brace = t.indexOf('{');
     if (brace <= 0) return null;
     String head = t.substring(0, brace);
@@ -286,17 +318,31 @@ final class Decoders {
   /** A bare bracket list: JSON calls ({@code [{…}]}) or pythonic ({@code [f(a=1)]}). */
   static List<RawCall> bracketList(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
-    if (t.startsWith("[{") || t.startsWith("{") || t.matches("(?s)^\\[\\s*\\{.*")) {
-      return jsonCalls().decode(t, complete, o);
-    }
+    int i = t.startsWith("[") ? 1 : 0;
+    while (i < t.length() && Balance.isBlank(t.charAt(i))) i++;
+    if (i < t.length() && t.charAt(i) == '{') return JSON_CALLS.decode(t, complete, o);
     return PythonLiteral.callList(t);
+  }
+
+  /** OLMo 3: one pythonic call per line between {@code <function_calls>} and {@code </function_calls>}. */
+  static List<RawCall> pythonLines(String body, boolean complete, ParserOptions o) {
+    if (!complete) return null;
+    String t = body.strip();
+    if (t.startsWith("[")) return bracketList(t, true, o);
+    StringBuilder list = new StringBuilder("[");
+    for (String line : t.split("\n")) {
+      if (line.isBlank()) continue;
+      if (list.length() > 1) list.append(", ");
+      list.append(line.strip());
+    }
+    return PythonLiteral.callList(list.append(']').toString());
   }
 
   /** Llama 4 between {@code <|python_start|>} and {@code <|python_end|>}: pythonic list or JSON. */
   static List<RawCall> pythonBlock(String body, boolean complete, ParserOptions o) {
     if (!complete) return null;
     String t = body.strip();
-    if (t.startsWith("{")) return jsonCalls().decode(t, true, o);
+    if (t.startsWith("{")) return JSON_CALLS.decode(t, true, o);
     return bracketList(t, true, o);
   }
 

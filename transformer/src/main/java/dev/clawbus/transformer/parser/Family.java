@@ -18,6 +18,9 @@ final class Family {
   final Token[] tokens;
   private final boolean[] asciiFirst = new boolean[128];
   private final String wideFirst;
+  /** For each ASCII first char, the indexes of the tokens that start with it: most chars try one or two. */
+  private final int[][] asciiTokens = new int[128][];
+  private final boolean startOnly;
 
   Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, String reasoningMode) {
     this.name = name;
@@ -38,6 +41,22 @@ final class Family {
       else if (wide.indexOf(String.valueOf(c)) < 0) wide.append(c);
     }
     wideFirst = wide.toString();
+    for (char c = 0; c < 128; c++) {
+      int count = 0;
+      for (Token k : tokens) if (k.text.charAt(0) == c) count++;
+      if (count == 0) continue;
+      int[] idx = new int[count];
+      int j = 0;
+      for (int k = 0; k < tokens.length; k++) if (tokens[k].text.charAt(0) == c) idx[j++] = k;
+      asciiTokens[c] = idx;
+    }
+    boolean so = false;
+    for (Rule r : rules) so |= r.startOnly();
+    startOnly = so;
+  }
+
+  boolean hasStartOnlyRules() {
+    return startOnly;
   }
 
   boolean isFirst(char c) {
@@ -50,9 +69,13 @@ final class Family {
    */
   int match(CharSequence b, int at, boolean startOk, boolean eof) {
     int n = b.length();
+    char first = b.charAt(at);
+    int[] candidates = first < 128 ? asciiTokens[first] : null;
+    if (first < 128 && candidates == null) return NONE;
     int best = NONE;
     boolean partial = false;
-    for (int k = 0; k < tokens.length; k++) {
+    for (int c = 0, count = candidates != null ? candidates.length : tokens.length; c < count; c++) {
+      int k = candidates != null ? candidates[c] : c;
       Token tk = tokens[k];
       if (tk.rule != null && tk.rule.startOnly() && !startOk) continue;
       String m = tk.text;

@@ -1,5 +1,8 @@
 package dev.clawbus.transformer.parser;
 
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * gpt-oss "harmony" output ({@code openai}): messages {@code <|channel|>CH[ to=functions.NAME][ <|constrain|>json]
  * <|message|>BODY<|end|>|<|call|>|<|return|>}, optionally preceded by {@code <|start|>assistant}. The analysis
@@ -35,9 +38,9 @@ final class HarmonyParser extends BaseParser {
   public void finish(ParserSink sink) {
     run(sink, true);
     if (inHeader) {
-      text(buf, 0, buf.length(), sink); // a header that never reached its message: keep the text
+      markupText(buf, 0, buf.length(), sink); // a header that never reached its message: keep the text
     } else {
-      endMessage(sink, true);
+      endMessage(sink);
     }
     buf.setLength(0);
     flushStructured(sink);
@@ -61,7 +64,7 @@ final class HarmonyParser extends BaseParser {
         int lt = buf.indexOf("<|", from);
         if (lt < 0) break;
         for (String t : BODY_ENDS) {
-          if (buf.length() - lt >= t.length() && buf.indexOf(t, lt) == lt) {
+          if (startsAt(buf, lt, t)) {
             end = lt;
             token = t;
             break;
@@ -77,7 +80,7 @@ final class HarmonyParser extends BaseParser {
         return;
       }
       body(0, end, sink);
-      endMessage(sink, false);
+      endMessage(sink);
       boolean startsHeader = token.equals("<|start|>") || token.equals("<|channel|>");
       buf.delete(0, end + (token.equals("<|channel|>") ? 0 : token.length()));
       inHeader = true;
@@ -86,6 +89,12 @@ final class HarmonyParser extends BaseParser {
         channel = "final";
       }
     }
+  }
+
+  private static boolean startsAt(CharSequence s, int at, String t) {
+    if (s.length() - at < t.length()) return false;
+    for (int i = 0; i < t.length(); i++) if (s.charAt(at + i) != t.charAt(i)) return false;
+    return true;
   }
 
   /** Length of a trailing possible token prefix to hold back. */
@@ -129,22 +138,14 @@ final class HarmonyParser extends BaseParser {
     }
   }
 
-  private void endMessage(ParserSink sink, boolean eof) {
+  private void endMessage(ParserSink sink) {
     if (recipient == null) return;
     String raw = args.toString();
-    JsonObjectHolder h = new JsonObjectHolder(raw);
-    if (h.args == null || !calls(java.util.List.of(new RawCall(recipient, h.args)), sink)) {
-      text(raw, 0, raw.length(), sink);
+    JsonObject parsed = raw.isBlank() ? new JsonObject() : JsonValues.parseObject(raw);
+    if (parsed == null || !calls(List.of(new RawCall(recipient, parsed)), sink)) {
+      markupText(raw, 0, raw.length(), sink); // unusable arguments or an unknown tool: the text is content
     }
     recipient = null;
     args.setLength(0);
-  }
-
-  private static final class JsonObjectHolder {
-    final io.vertx.core.json.JsonObject args;
-
-    JsonObjectHolder(String raw) {
-      args = raw.isBlank() ? new io.vertx.core.json.JsonObject() : JsonValues.parseObject(raw);
-    }
   }
 }

@@ -1,7 +1,5 @@
 package dev.clawbus.transformer.parser;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -11,18 +9,7 @@ final class JsonValues {
 
   /** Decodes text that must be exactly one JSON value (blank around it allowed); null sentinel on failure. */
   static Object parse(String text) {
-    String t = text.strip();
-    if (t.isEmpty()) return FAIL;
-    char c = t.charAt(0);
-    if (c == '{' || c == '[') {
-      // Jackson stops at the value's end and would accept trailing garbage: check the extent ourselves.
-      if (Balance.valueEnd(t, 0, false) != t.length()) return FAIL;
-    }
-    try {
-      return Json.decodeValue(t);
-    } catch (DecodeException | IllegalStateException e) {
-      return FAIL;
-    }
+    return JsonReader.read(text, 0, text.length());
   }
 
   static JsonObject parseObject(String text) {

@@ -13,6 +13,12 @@ final class MarkupParser extends BaseParser {
   private static final int REASON = 1;
   private static final int BLOCK = 2;
   private static final int MAX_GATE = 256;
+  /**
+   * An open block longer than this is not a call the model is writing but markup-like prose (or a runaway):
+   * give its text back as content rather than holding the rest of the answer. Generous: a call may carry a
+   * whole file.
+   */
+  static final int MAX_BLOCK = 4 << 20;
 
   private final Family family;
   private final boolean dropReasoning;
@@ -29,6 +35,8 @@ final class MarkupParser extends BaseParser {
   private boolean gatePassed;
   private int seqCommitted;
   private boolean seqBetween;
+  private boolean inJsonString;
+  private boolean jsonEscape;
 
   MarkupParser(Family family, ParserOptions options) {
     super(options);
@@ -39,7 +47,25 @@ final class MarkupParser extends BaseParser {
   @Override
   public void feed(CharSequence text, ParserSink sink) {
     if (text == null || text.length() == 0) return;
-    buf.append(text);
+    if (mode == TEXT && buf.length() == 0) {
+      // Fast path for the common case, plain text between markers: no copy into the buffer, and a piece that
+      // is all content is passed on as the same String.
+      int n = text.length();
+      int i = 0;
+      while (i < n && !family.isFirst(text.charAt(i))) i++;
+      if (i == n) {
+        text(text, 0, n, sink);
+        return;
+      }
+      if (i > 0 && !family.hasStartOnlyRules()) {
+        text(text, 0, i, sink);
+        buf.append(text, i, n);
+      } else {
+        buf.append(text);
+      }
+    } else {
+      buf.append(text);
+    }
     run(sink, false);
   }
 
@@ -113,6 +139,8 @@ final class MarkupParser extends BaseParser {
     gatePassed = !(r.start().equals("{") || r.start().equals("["));
     seqCommitted = 0;
     seqBetween = false;
+    inJsonString = false;
+    jsonEscape = false;
   }
 
   private boolean scanReason(ParserSink sink, boolean eof) {
@@ -134,6 +162,12 @@ final class MarkupParser extends BaseParser {
     if (to > from && !dropReasoning) sink.reasoning(buf.substring(from, to));
   }
 
+  private static boolean startsAt(CharSequence s, int at, String t) {
+    if (s.length() - at < t.length()) return false;
+    for (int i = 0; i < t.length(); i++) if (s.charAt(at + i) != t.charAt(i)) return false;
+    return true;
+  }
+
   /** Length of the longest proper suffix of {@code b} that is a prefix of {@code marker}. */
   static int heldSuffix(CharSequence b, String marker) {
     int n = b.length();
@@ -152,6 +186,10 @@ final class MarkupParser extends BaseParser {
 
   private boolean scanBlock(ParserSink sink, boolean eof) {
     int n = buf.length();
+    if (n > MAX_BLOCK) {
+      abortBlock(sink);
+      return true;
+    }
     if (!gatePassed) {
       int g = gate();
       if (g < 0 || (g == 0 && eof)) {
@@ -174,6 +212,30 @@ final class MarkupParser extends BaseParser {
         }
         if (best >= 0) return closeBlock(best, best + bestLen, true, sink);
         scanFrom = n;
+      }
+      case JSON_MARKER -> {
+        String m = rule.endMarkers()[0];
+        char first = m.charAt(0);
+        int i = scanFrom;
+        for (; i < n; i++) {
+          char c = buf.charAt(i);
+          if (inJsonString) {
+            if (jsonEscape) jsonEscape = false;
+            else if (c == '\\') jsonEscape = true;
+            else if (c == '"') inJsonString = false;
+          } else if (c == '"') {
+            inJsonString = true;
+          } else if (c == first) {
+            if (i + m.length() > n) break; // maybe the tag, cut by the piece: look again with more text
+            if (startsAt(buf, i, m)) return closeBlock(i, i + m.length(), true, sink);
+          }
+        }
+        scanFrom = i;
+        if (eof) {
+          // The quotes did not pair up (malformed JSON): fall back to the first tag, as vLLM does.
+          int e = buf.indexOf(m, bodyOff);
+          if (e >= 0) return closeBlock(e, e + m.length(), true, sink);
+        }
       }
       case JSON, PYTHON, MISTRAL -> {
         Balance b = rule.end() == Rule.End.PYTHON ? pyBalance : balance;
@@ -237,7 +299,7 @@ final class MarkupParser extends BaseParser {
       return closeBlock(seqCommitted, seqBetween ? n : seqCommitted, true, sink);
     }
     if (rule.lenientEof()) return closeBlock(n, n, false, sink);
-    text(buf, 0, n, sink);
+    markupText(buf, 0, n, sink);
     buf.setLength(0);
     mode = TEXT;
     scanFrom = 0;
@@ -301,7 +363,7 @@ final class MarkupParser extends BaseParser {
     } catch (RuntimeException e) {
       found = null; // malformed markup is content, never an error
     }
-    if (!calls(found, sink)) text(buf, 0, consumed, sink);
+    if (!calls(found, sink)) markupText(buf, 0, consumed, sink);
     buf.delete(0, consumed);
     mode = TEXT;
     scanFrom = 0;

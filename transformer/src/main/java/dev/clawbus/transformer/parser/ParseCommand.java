@@ -38,7 +38,7 @@ public final class ParseCommand {
     boolean stream = false;
     boolean jsonl = false;
     boolean bench = false;
-    int mb = 20;
+    int mb = 50;
     try {
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
@@ -66,7 +66,7 @@ public final class ParseCommand {
       }
       if (jsonl) return jsonl(in, out);
       if (format == null) throw new IllegalArgumentException("--format is required (see --help)");
-      JsonArray tools = toolsFile == null ? null : new JsonArray(Files.readString(Path.of(toolsFile)));
+      JsonArray tools = toolsFile == null ? null : readTools(Path.of(toolsFile));
       ParserOptions o = ParserOptions.of(ToolSpec.fromRequestTools(tools)).withReasoning(reasoning);
       String input = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       ParseResult r;
@@ -86,6 +86,13 @@ public final class ParseCommand {
       err.println("clawbus parse: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** A tools file holds the OpenAI "tools" array, or a request object that has one. */
+  private static JsonArray readTools(Path file) throws IOException {
+    String text = Files.readString(file).strip();
+    if (text.startsWith("{")) return new JsonObject(text).getJsonArray("tools");
+    return new JsonArray(text);
   }
 
   private static String value(List<String> args, int i, String flag) {

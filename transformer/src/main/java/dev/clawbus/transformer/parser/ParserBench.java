@@ -1,11 +1,13 @@
 package dev.clawbus.transformer.parser;
 
+import dev.clawbus.infra.contract.JsonText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -31,14 +33,17 @@ final class ParserBench {
   static String sample(String format, String command, int n) {
     String args = new JsonObject().put("command", command).put("timeoutSeconds", n).encode();
     String call = switch (format) {
-      case "hermes", "auto" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
+      case "hermes", "auto", "ernie45" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
       case "qwen3_coder", "qwen3_xml" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
           + "\n</parameter>\n<parameter=timeoutSeconds>\n" + n + "\n</parameter>\n</function>\n</tool_call>";
       case "seed_oss" -> "<seed:tool_call>\n<function=exec>\n<parameter=command>" + command
           + "</parameter>\n</function>\n</seed:tool_call>";
       case "llama3_json", "llama4_json" -> "<|python_tag|>{\"name\": \"exec\", \"parameters\": " + args + "}";
-      case "llama4_pythonic", "pythonic", "olmo3" -> "[exec(command=" + JsonObject.of("c", command).encode()
-          .substring(5).replace("}", "") + ", timeoutSeconds=" + n + ")]";
+      // a JSON string literal is also a Python one for this text
+      case "olmo3" -> "<function_calls>\nexec(command=" + JsonText.quote(new StringBuilder(), command)
+          + ", timeoutSeconds=" + n + ")\n</function_calls>";
+      case "llama4_pythonic", "pythonic" -> "[exec(command=" + JsonText.quote(new StringBuilder(), command)
+          + ", timeoutSeconds=" + n + ")]";
       case "mistral" -> "[TOOL_CALLS][{\"name\": \"exec\", \"arguments\": " + args + "}]";
       case "deepseek_v3" -> "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>exec\n```json\n" + args
           + "\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
@@ -59,6 +64,9 @@ final class ParserBench {
       case "xlam" -> "<tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</tool_call>";
       case "openai" -> "<|end|><|start|>assistant<|channel|>commentary to=functions.exec <|constrain|>json"
           + "<|message|>" + args + "<|call|>";
+      case "granite-20b-fc" -> "<function_call> {\"name\": \"exec\", \"arguments\": " + args + "}";
+      case "deepseek_v32" -> "<｜DSML｜function_calls>\n<｜DSML｜invoke name=\"exec\">\n<｜DSML｜parameter name=\"command\" "
+          + "string=\"true\">" + command + "</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜function_calls>";
       case "longcat" -> "<longcat_tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</longcat_tool_call>";
       case "step3" -> "<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"exec\">"
           + "<steptml:parameter name=\"command\">" + command + "</steptml:parameter></steptml:invoke>"
@@ -88,13 +96,18 @@ final class ParserBench {
     }
     ParserOptions o = new ParserOptions(TOOLS, false, "split", i -> "call" + i);
     CountingSink sink = new CountingSink();
-    // warm-up so the JIT has compiled the hot path before timing
-    feedAll(format, responses, o, sink, 3);
+    // CPU time of this thread, not wall time: "MB/s on one core" even when other processes share the machine
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    // warm-up (about a second of CPU, less for tiny runs) so the JIT has compiled the hot path before timing
+    long warmUntil = mx.getCurrentThreadCpuTime() + Math.min(1_000_000_000L, megabytes * 100_000_000L);
+    do {
+      feedAll(format, responses, o, sink, 1);
+    } while (mx.getCurrentThreadCpuTime() < warmUntil);
     sink.calls = 0;
     int rounds = Math.max(1, (int) Math.round(megabytes * 1_000_000.0 / chars));
-    long t0 = System.nanoTime();
+    long t0 = mx.getCurrentThreadCpuTime();
     feedAll(format, responses, o, sink, rounds);
-    double secs = (System.nanoTime() - t0) / 1e9;
+    double secs = (mx.getCurrentThreadCpuTime() - t0) / 1e9;
     return new Result(format, chars * (double) rounds / 1e6 / secs, sink.calls);
   }
 
@@ -136,6 +149,4 @@ final class ParserBench {
       calls++;
     }
   }
-
-  static final Map<String, String> DESCRIPTIONS = Map.of();
 }

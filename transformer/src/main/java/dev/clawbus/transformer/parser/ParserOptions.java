@@ -1,7 +1,7 @@
 package dev.clawbus.transformer.parser;
 
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 
 /**
@@ -16,7 +16,6 @@ public record ParserOptions(List<ToolSpec> tools, boolean allowUnknownTools, Str
                             IntFunction<String> idForIndex) {
 
   private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-  private static final SplittableRandom SEED = new SplittableRandom();
 
   public ParserOptions {
     tools = tools == null ? List.of() : List.copyOf(tools);
@@ -41,10 +40,7 @@ public record ParserOptions(List<ToolSpec> tools, boolean allowUnknownTools, Str
 
   /** "call" + 24 alphanumerics: clients strip non-alphanumerics from ids, so none are used. */
   static String randomId(int index) {
-    SplittableRandom r;
-    synchronized (SEED) {
-      r = SEED.split();
-    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
     char[] c = new char[28];
     c[0] = 'c';
     c[1] = 'a';

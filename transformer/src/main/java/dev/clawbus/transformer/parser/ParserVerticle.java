@@ -38,6 +38,9 @@ public final class ParserVerticle extends VerticleBase {
       msg.reply(ParseRequests.run(req).toJson());
     } catch (IllegalArgumentException e) {
       msg.fail(400, e.getMessage());
+    } catch (RuntimeException e) {
+      // the parsers turn bad markup into content, so this is a bug: report it without a stack trace
+      msg.fail(500, "parse failed: " + e);
     }
   }
 

@@ -1,0 +1,395 @@
+# Generates the per-family corpora (<format>.jsonl) next to this file. Cases follow each format's public
+# conventions (vLLM's tool parsers); edit here and re-run: python3 make_corpus.py
+import json, os
+OUT=os.path.dirname(os.path.abspath(__file__))
+TOOLS=[
+ {"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{
+   "city":{"type":"string"},"days":{"type":"integer"},"unit":{"type":"string","enum":["c","f"]}},"required":["city"]}}},
+ {"type":"function","function":{"name":"exec","parameters":{"type":"object","properties":{
+   "command":{"type":"string"},"timeoutSeconds":{"type":"integer"},"background":{"type":"boolean"},
+   "env":{"type":"object"},"ratio":{"type":"number"},"tags":{"type":"array"}},"required":["command"]}}},
+ {"type":"function","function":{"name":"search","parameters":{"type":"object","properties":{
+   "query":{"type":"string"},"filters":{"type":"object"},"limit":{"type":"number"}}}}},
+ {"type":"function","function":{"name":"list_files","parameters":{"type":"object","properties":{}}}},
+]
+cases={}
+def case(fmt,name,text,content=None,calls=(),reasoning=None,tools=True):
+    c={"name":name,"format":fmt,"text":text,"expect":{"content":content,
+       "tool_calls":[{"name":n,"arguments":a} for n,a in calls],"reasoning_content":reasoning}}
+    if tools: c["tools"]=TOOLS
+    cases.setdefault(fmt,[]).append(c)
+
+W={"city":"Paris"}
+CMD_TRICKY='echo "a < b" && grep -n \'x\' f | head\nprintf "ünï 😀 \\t done"'
+NESTED={"query":"q","filters":{"and":[{"k":"a","v":[1,2,{"deep":None}]},{"k":"b","v":True}]},"limit":3}
+def J(o): return json.dumps(o, ensure_ascii=False)
+
+# ---------------- hermes
+f='hermes'
+def H(n,a): return '<tool_call>\n'+J({"name":n,"arguments":a})+'\n</tool_call>'
+case(f,'single',H('get_weather',W),None,[('get_weather',W)])
+case(f,'single_one_line','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>',None,[('get_weather',W)])
+case(f,'parallel',H('get_weather',W)+'\n'+H('exec',{"command":"ls"}),None,[('get_weather',W),('exec',{"command":"ls"})])
+case(f,'text_before','Let me check the weather.\n'+H('get_weather',W),'Let me check the weather.\n',[('get_weather',W)])
+case(f,'text_after_is_dropped',H('get_weather',W)+'\nThe weather is sunny (imagined result).',None,[('get_weather',W)])
+case(f,'malformed_after_valid_stays',H('get_weather',W)+'\n<tool_call>{"name": "exec", "arguments": {"command": ',"<tool_call>{\"name\": \"exec\", \"arguments\": {\"command\": ",[('get_weather',W)])
+case(f,'unknown_after_valid_stays',H('get_weather',W)+'\n<tool_call>{"name": "rm", "arguments": {}}</tool_call>','<tool_call>{"name": "rm", "arguments": {}}</tool_call>',[('get_weather',W)])
+case(f,'nested_json',H('search',NESTED),None,[('search',NESTED)])
+case(f,'tricky_values',H('exec',{"command":CMD_TRICKY}),None,[('exec',{"command":CMD_TRICKY})])
+case(f,'empty_arguments',H('list_files',{}),None,[('list_files',{})])
+case(f,'missing_arguments','<tool_call>{"name": "list_files"}</tool_call>',None,[('list_files',{})])
+case(f,'string_arguments','<tool_call>{"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}</tool_call>',None,[('get_weather',W)])
+case(f,'no_call','The weather in Paris is sunny.','The weather in Paris is sunny.')
+case(f,'plain_json_answer','Here is the data: {"name": "get_weather", "arguments": {"city": "Paris"}}','Here is the data: {"name": "get_weather", "arguments": {"city": "Paris"}}')
+case(f,'malformed_json','<tool_call>{"name": "get_weather", "arguments": {"city": }</tool_call>','<tool_call>{"name": "get_weather", "arguments": {"city": }</tool_call>')
+case(f,'unterminated_incomplete','Sure <tool_call>{"name": "get_weather", "arguments": {"ci','Sure <tool_call>{"name": "get_weather", "arguments": {"ci')
+case(f,'until_eos','<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}',None,[('get_weather',W)])
+case(f,'unknown_tool','<tool_call>{"name": "rm_rf", "arguments": {}}</tool_call>','<tool_call>{"name": "rm_rf", "arguments": {}}</tool_call>')
+case(f,'no_tools_accepts_any','<tool_call>{"name": "anything", "arguments": {"a": 1}}</tool_call>',None,[('anything',{"a":1})],tools=False)
+case(f,'reasoning','<think>The user wants weather.</think>\n\n'+H('get_weather',W),None,[('get_weather',W)],'The user wants weather.')
+case(f,'reasoning_then_text','<think>hm</think>Hello!','Hello!',[], 'hm')
+case(f,'lt_in_content','if a < b then <b>bold</b> <tool_', 'if a < b then <b>bold</b> <tool_')
+case(f,'tool_call_in_text_after',"Done.\n"+H('exec',{"command":"ls"})+"\n\n"+H('exec',{"command":"pwd"}),"Done.\n",[('exec',{"command":"ls"}),('exec',{"command":"pwd"})])
+case(f,'unicode_name_args',H('get_weather',{"city":"東京 — Zürich \"quoted\""}),None,[('get_weather',{"city":"東京 — Zürich \"quoted\""})])
+case(f,'numbers',H('exec',{"command":"x","ratio":1.5,"timeoutSeconds":10}),None,[('exec',{"command":"x","ratio":1.5,"timeoutSeconds":10})])
+
+# ---------------- qwen3_coder / qwen3_xml
+for f in ['qwen3_coder','qwen3_xml']:
+    def Q(n,params):
+        s='<tool_call>\n<function='+n+'>\n'
+        for k,v in params: s+='<parameter='+k+'>\n'+v+'\n</parameter>\n'
+        return s+'</function>\n</tool_call>'
+    case(f,'single',Q('get_weather',[('city','Paris')]),None,[('get_weather',W)])
+    case(f,'typed',Q('exec',[('command','ls -la'),('timeoutSeconds','30'),('background','true'),('env','{"A": "1", "B": "x y"}'),('ratio','2.0'),('tags','["a", "b"]')]),None,
+         [('exec',{"command":"ls -la","timeoutSeconds":30,"background":True,"env":{"A":"1","B":"x y"},"ratio":2,"tags":["a","b"]})])
+    case(f,'typed_float',Q('exec',[('command','5'),('ratio','0.25'),('background','False')]),None,[('exec',{"command":"5","ratio":0.25,"background":False})])
+    case(f,'null_value',Q('get_weather',[('city','Paris'),('unit','null')]),None,[('get_weather',{"city":"Paris","unit":None})])
+    case(f,'string_stays_string',Q('get_weather',[('city','123')]),None,[('get_weather',{"city":"123"})])
+    case(f,'bad_int_stays_text',Q('exec',[('command','x'),('timeoutSeconds','soon')]),None,[('exec',{"command":"x","timeoutSeconds":"soon"})])
+    case(f,'parallel',Q('get_weather',[('city','Paris')])+'\n'+Q('exec',[('command','ls')]),None,[('get_weather',W),('exec',{"command":"ls"})])
+    case(f,'text_before','I will run it.\n\n'+Q('exec',[('command','ls')]),'I will run it.\n\n',[('exec',{"command":"ls"})])
+    case(f,'text_after_is_dropped',Q('exec',[('command','ls')])+'\nAfter.', None,[('exec',{"command":"ls"})])
+    case(f,'tricky_values',Q('exec',[('command',CMD_TRICKY)]),None,[('exec',{"command":CMD_TRICKY})])
+    case(f,'xml_in_value',Q('exec',[('command','cat <<EOF > a.html\n<div class="x">&amp;</div>\nEOF')]),None,[('exec',{"command":'cat <<EOF > a.html\n<div class="x">&amp;</div>\nEOF'})])
+    case(f,'multiline_value_keeps_inner_newlines',Q('exec',[('command','\nline1\n\nline2\n')]),None,[('exec',{"command":"\nline1\n\nline2\n"})])
+    case(f,'inline_value','<tool_call><function=get_weather><parameter=city>Paris</parameter></function></tool_call>',None,[('get_weather',W)])
+    case(f,'no_parameters','<tool_call>\n<function=list_files>\n</function>\n</tool_call>',None,[('list_files',{})])
+    case(f,'bare_function_without_tool_call','<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>',None,[('get_weather',W)])
+    case(f,'missing_parameter_close','<tool_call>\n<function=exec>\n<parameter=command>\nls\n<parameter=timeoutSeconds>\n5\n</function>\n</tool_call>',None,[('exec',{"command":"ls","timeoutSeconds":5})])
+    case(f,'missing_tool_call_close_at_eos','<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>',None,[('get_weather',W)])
+    case(f,'truncated_call_stays_content','<tool_call>\n<function=exec>\n<parameter=command>\nrm -rf /tmp/fo','<tool_call>\n<function=exec>\n<parameter=command>\nrm -rf /tmp/fo')
+    case(f,'unknown_tool','<tool_call>\n<function=rm>\n<parameter=p>\n/\n</parameter>\n</function>\n</tool_call>','<tool_call>\n<function=rm>\n<parameter=p>\n/\n</parameter>\n</function>\n</tool_call>')
+    case(f,'no_call','Plain <b>html</b> answer with <tool> words.','Plain <b>html</b> answer with <tool> words.')
+    case(f,'hermes_json_inside','<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>',None,[('get_weather',W)])
+    case(f,'reasoning','<think>\nneed ls\n</think>\n\n'+Q('exec',[('command','ls')]),None,[('exec',{"command":"ls"})],'\nneed ls\n')
+    case(f,'untyped_without_tools','<tool_call>\n<function=anything>\n<parameter=n>\n5\n</parameter>\n</function>\n</tool_call>',None,[('anything',{"n":"5"})],tools=False)
+    case(f,'unicode','<tool_call>\n<function=get_weather>\n<parameter=city>\nSão Paulo 🌧\n</parameter>\n</function>\n</tool_call>',None,[('get_weather',{"city":"São Paulo 🌧"})])
+
+# ---------------- llama3_json
+f='llama3_json'
+case(f,'single','{"name": "get_weather", "parameters": {"city": "Paris"}}',None,[('get_weather',W)])
+case(f,'python_tag','<|python_tag|>{"name": "get_weather", "parameters": {"city": "Paris"}}',None,[('get_weather',W)])
+case(f,'arguments_key','{"name": "get_weather", "arguments": {"city": "Paris"}}',None,[('get_weather',W)])
+case(f,'multiple_semicolon','{"name": "get_weather", "parameters": {"city": "Paris"}}; {"name": "list_files", "parameters": {}}',None,[('get_weather',W),('list_files',{})])
+case(f,'multiple_whitespace','{"name": "get_weather", "parameters": {"city": "Paris"}} ;   {"name": "list_files", "parameters": {}}',None,[('get_weather',W),('list_files',{})])
+case(f,'text_before','Here is the result: {"name": "get_weather", "parameters": {"city": "Paris"}}','Here is the result: ',[('get_weather',W)])
+case(f,'nested',J({"name":"search","parameters":NESTED}),None,[('search',NESTED)])
+case(f,'no_json','This is a test','This is a test')
+case(f,'invalid_json','Here is an invalid JSON: {"name": "test", "unclosed": ','Here is an invalid JSON: {"name": "test", "unclosed": ')
+case(f,'ordinary_json','Config: {"port": 8080, "host": "x"} done.','Config: {"port": 8080, "host": "x"} done.')
+case(f,'code_braces','function f() { return {a: 1}; }','function f() { return {a: 1}; }')
+case(f,'unknown_tool','{"name": "Bob", "parameters": {"age": 3}}','{"name": "Bob", "parameters": {"age": 3}}')
+case(f,'tricky',J({"name":"exec","parameters":{"command":CMD_TRICKY}}),None,[('exec',{"command":CMD_TRICKY})])
+
+# ---------------- pythonic / llama4_pythonic
+for f in ['pythonic','llama4_pythonic']:
+    case(f,'single','[get_weather(city="Paris")]',None,[('get_weather',W)])
+    case(f,'parallel','[get_weather(city="Paris", days=3), list_files()]',None,[('get_weather',{"city":"Paris","days":3}),('list_files',{})])
+    case(f,'types',"[exec(command='ls', timeoutSeconds=5, background=True, env={'A': '1'}, ratio=0.5, tags=['a', None, False])]",None,
+         [('exec',{"command":"ls","timeoutSeconds":5,"background":True,"env":{"A":"1"},"ratio":0.5,"tags":["a",None,False]})])
+    case(f,'escapes','[exec(command="echo \\"a < b\\"\\nnext ünï")]',None,[('exec',{"command":'echo "a < b"\nnext ünï'})])
+    case(f,'text_before','Calling now: [get_weather(city="Paris")]','Calling now: ',[('get_weather',W)])
+    case(f,'no_call','A list [1, 2, 3] and [link](http://x) here.','A list [1, 2, 3] and [link](http://x) here.')
+    case(f,'positional_not_a_call','[get_weather("Paris")]','[get_weather("Paris")]')
+    case(f,'unterminated','[get_weather(city="Par','[get_weather(city="Par')
+    case(f,'unknown_tool','[delete_all(force=True)]','[delete_all(force=True)]')
+    case(f,'empty_args','[list_files()]',None,[('list_files',{})])
+case('llama4_pythonic','python_start','<|python_start|>[get_weather(city="Paris")]<|python_end|>',None,[('get_weather',W)])
+
+# ---------------- mistral
+f='mistral'
+case(f,'array','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case(f,'array_parallel','[TOOL_CALLS] [{"name": "get_weather", "arguments": {"city": "Paris"}}, {"name": "list_files", "arguments": {}}]',None,[('get_weather',W),('list_files',{})])
+case(f,'name_args','[TOOL_CALLS]get_weather{"city": "Paris"}',None,[('get_weather',W)])
+case(f,'name_ARGS_token','[TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}',None,[('get_weather',W)])
+case(f,'name_args_parallel','[TOOL_CALLS]get_weather{"city": "Paris"}[TOOL_CALLS]list_files{}',None,[('get_weather',W),('list_files',{})])
+case(f,'text_before','Sure.[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}]','Sure.',[('get_weather',W)])
+case(f,'nested','[TOOL_CALLS]search'+J(NESTED),None,[('search',NESTED)])
+case(f,'tricky','[TOOL_CALLS]exec'+J({"command":CMD_TRICKY}),None,[('exec',{"command":CMD_TRICKY})])
+case(f,'no_call','No tools [needed] here.','No tools [needed] here.')
+case(f,'malformed','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": ]','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": ]')
+case(f,'unterminated','[TOOL_CALLS]get_weather{"city": "Pa','[TOOL_CALLS]get_weather{"city": "Pa')
+
+# ---------------- deepseek
+f='deepseek_v3'
+def D3(n,a): return '<｜tool▁call▁begin｜>function<｜tool▁sep｜>'+n+'\n```json\n'+J(a)+'\n```<｜tool▁call▁end｜>'
+case(f,'single','<｜tool▁calls▁begin｜>'+D3('get_weather',W)+'<｜tool▁calls▁end｜>',None,[('get_weather',W)])
+case(f,'parallel_text_before','Checking.<｜tool▁calls▁begin｜>'+D3('get_weather',W)+'\n'+D3('exec',{"command":CMD_TRICKY})+'<｜tool▁calls▁end｜>','Checking.',[('get_weather',W),('exec',{"command":CMD_TRICKY})])
+case(f,'malformed','<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n```json\n{"city": \n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>','<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n```json\n{"city": \n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>')
+case(f,'no_call','plain','plain')
+f='deepseek_v31'
+def D31(n,a): return '<｜tool▁call▁begin｜>'+n+'<｜tool▁sep｜>'+J(a)+'<｜tool▁call▁end｜>'
+case(f,'single','<｜tool▁calls▁begin｜>'+D31('get_weather',W)+'<｜tool▁calls▁end｜>',None,[('get_weather',W)])
+case(f,'parallel','Let me.<｜tool▁calls▁begin｜>'+D31('get_weather',W)+D31('search',NESTED)+'<｜tool▁calls▁end｜>','Let me.',[('get_weather',W),('search',NESTED)])
+case(f,'empty_args','<｜tool▁calls▁begin｜>'+D31('list_files',{})+'<｜tool▁calls▁end｜>',None,[('list_files',{})])
+case(f,'unterminated','<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{"city"','<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{"city"')
+case(f,'reasoning','<think>plan</think>'+'<｜tool▁calls▁begin｜>'+D31('get_weather',W)+'<｜tool▁calls▁end｜>',None,[('get_weather',W)],'plan')
+
+# ---------------- kimi_k2
+f='kimi_k2'
+def K(n,i,a): return '<|tool_call_begin|>functions.'+n+':'+str(i)+'<|tool_call_argument_begin|>'+J(a)+'<|tool_call_end|>'
+case(f,'single','<|tool_calls_section_begin|>'+K('get_weather',0,W)+'<|tool_calls_section_end|>',None,[('get_weather',W)])
+case(f,'parallel_text','I will check.<|tool_calls_section_begin|>'+K('get_weather',0,W)+K('exec',1,{"command":CMD_TRICKY})+'<|tool_calls_section_end|>','I will check.',[('get_weather',W),('exec',{"command":CMD_TRICKY})])
+case(f,'malformed','<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{"city": <|tool_call_end|><|tool_calls_section_end|>','<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{"city": <|tool_call_end|><|tool_calls_section_end|>')
+case(f,'no_call','plain text','plain text')
+
+# ---------------- glm45 / glm47
+for f in ['glm45','glm47']:
+    nl = '\n' if f=='glm45' else ''
+    def G(n,kv): return '<tool_call>'+n+nl+''.join('<arg_key>'+k+'</arg_key>'+nl+'<arg_value>'+v+'</arg_value>'+nl for k,v in kv)+'</tool_call>'
+    case(f,'single',G('get_weather',[('city','Paris')]),None,[('get_weather',W)])
+    case(f,'typed',G('exec',[('command','ls'),('timeoutSeconds','5'),('background','true'),('env','{"A": "1"}')]),None,[('exec',{"command":"ls","timeoutSeconds":5,"background":True,"env":{"A":"1"}})])
+    case(f,'string_number_stays',G('get_weather',[('city','42')]),None,[('get_weather',{"city":"42"})])
+    case(f,'parallel_text','Let me look.\n'+G('get_weather',[('city','Paris')])+'\n'+G('list_files',[]),'Let me look.\n',[('get_weather',W),('list_files',{})])
+    case(f,'tricky',G('exec',[('command',CMD_TRICKY)]),None,[('exec',{"command":CMD_TRICKY})])
+    case(f,'malformed','<tool_call>get_weather'+nl+'<arg_key>city</arg_key><arg_value>Paris</tool_call>','<tool_call>get_weather'+nl+'<arg_key>city</arg_key><arg_value>Paris</tool_call>')
+    case(f,'no_call','nothing','nothing')
+
+# ---------------- granite
+f='granite'
+case(f,'tag','<|tool_call|>[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case(f,'tool_call_tag','<tool_call>[{"name": "get_weather", "arguments": {"city": "Paris"}}, {"name": "list_files", "arguments": {}}]',None,[('get_weather',W),('list_files',{})])
+case(f,'bare_list','[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case(f,'no_call','The answer is [42].','The answer is [42].')
+case(f,'malformed','<|tool_call|>[{"name": "get_weather", "arguments": {"city": ]','<|tool_call|>[{"name": "get_weather", "arguments": {"city": ]')
+
+# ---------------- internlm
+f='internlm'
+case(f,'single','I will check.<|action_start|><|plugin|>\n{"name": "get_weather", "parameters": {"city": "Paris"}}<|action_end|>','I will check.',[('get_weather',W)])
+case(f,'no_call','hello','hello')
+case(f,'malformed','<|action_start|><|plugin|>\n{"name": "get_weather", "parameters": {"city": <|action_end|>','<|action_start|><|plugin|>\n{"name": "get_weather", "parameters": {"city": <|action_end|>')
+
+# ---------------- jamba / hunyuan
+for f in ['jamba','hunyuan_a13b']:
+    case(f,'single','<tool_calls>[{"name": "get_weather", "arguments": {"city": "Paris"}}]</tool_calls>',None,[('get_weather',W)])
+    case(f,'parallel_text','Checking. <tool_calls>[{"name": "get_weather", "arguments": {"city": "Paris"}}, {"name": "exec", "arguments": '+J({"command":CMD_TRICKY})+'}]</tool_calls>','Checking. ',[('get_weather',W),('exec',{"command":CMD_TRICKY})])
+    case(f,'no_call','hello','hello')
+    case(f,'malformed','<tool_calls>[{"name": "get_weather", "arguments": {"city"</tool_calls>','<tool_calls>[{"name": "get_weather", "arguments": {"city"</tool_calls>')
+case('hunyuan_a13b','think_answer','<think>\nplan\n</think>\n<answer>\nHi there\n</answer>','\n\nHi there\n',[],'\nplan\n')
+
+# ---------------- minimax
+f='minimax'
+case(f,'single','<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_calls>',None,[('get_weather',W)])
+case(f,'parallel_lines','<think>x</think>\nOk.\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n{"name": "list_files", "arguments": {}}\n</tool_calls>','\nOk.\n',[('get_weather',W),('list_files',{})],'x')
+case(f,'malformed','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>')
+
+# ---------------- minimax_m2
+f='minimax_m2'
+def M(n,kv): return '<invoke name="'+n+'">\n'+''.join('<parameter name="'+k+'">'+v+'</parameter>\n' for k,v in kv)+'</invoke>\n'
+case(f,'single','<minimax:tool_call>\n'+M('get_weather',[('city','Paris')])+'</minimax:tool_call>',None,[('get_weather',W)])
+case(f,'parallel_typed','Running.\n<minimax:tool_call>\n'+M('exec',[('command','ls < in.txt'),('timeoutSeconds','7')])+M('get_weather',[('city','Paris'),('days','2')])+'</minimax:tool_call>','Running.\n',[('exec',{"command":"ls < in.txt","timeoutSeconds":7}),('get_weather',{"city":"Paris","days":2})])
+case(f,'malformed','<minimax:tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris\n</minimax:tool_call>','<minimax:tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris\n</minimax:tool_call>')
+
+# ---------------- phi4
+f='phi4_mini_json'
+case(f,'single','functools[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case(f,'parallel','functools[{"name": "get_weather", "arguments": {"city": "Paris"}}, {"name": "list_files", "arguments": {}}]',None,[('get_weather',W),('list_files',{})])
+case(f,'no_call','use functools.partial here','use functools.partial here')
+
+# ---------------- xlam
+f='xlam'
+case(f,'bare_list','[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case(f,'fenced','Here:\n```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```','Here:\n',[('get_weather',W)])
+case(f,'tool_call_tag','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>',None,[('get_weather',W)])
+case(f,'no_call','text [1,2]','text [1,2]')
+
+# ---------------- openai harmony
+f='openai'
+case(f,'call_after_analysis','<|channel|>analysis<|message|>Need weather.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city": "Paris"}<|call|>',None,[('get_weather',W)],'Need weather.')
+case(f,'final_only','<|channel|>analysis<|message|>think<|end|><|start|>assistant<|channel|>final<|message|>Hello <b>world</b>!<|return|>','Hello <b>world</b>!',[],'think')
+case(f,'plain','just text','just text')
+case(f,'recipient_before_channel','<|start|>assistant to=functions.exec<|channel|>commentary json<|message|>'+J({"command":CMD_TRICKY})+'<|call|>',None,[('exec',{"command":CMD_TRICKY})])
+case(f,'malformed_args','<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city": <|call|>','{"city": ')
+
+# ---------------- seed_oss, longcat, step3
+f='seed_oss'
+case(f,'single','<seed:think>plan</seed:think>Ok.<seed:tool_call>\n<function=get_weather>\n<parameter=city>Paris</parameter>\n</function>\n</seed:tool_call>','Ok.',[('get_weather',W)],'plan')
+f='longcat'
+case(f,'single','<longcat_tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</longcat_tool_call>',None,[('get_weather',W)])
+f='step3'
+case(f,'single','<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name="get_weather"><steptml:parameter name="city">Paris</steptml:parameter></steptml:invoke><｜tool_call_end｜><｜tool_calls_end｜>',None,[('get_weather',W)])
+
+# ---------------- auto: recognises each family
+f='auto'
+for src in ['hermes','qwen3_coder','llama3_json','pythonic','mistral','deepseek_v3','deepseek_v31','kimi_k2','glm45','glm47','granite','internlm','jamba','minimax','minimax_m2','phi4_mini_json','openai','seed_oss','longcat','step3']:
+    for c in cases[src]:
+        if c['name'] in ('single','array','tag','call_after_analysis','single_one_line','typed','parallel','name_args'):
+            d=dict(c); d['name']=src+'_'+c['name']; d['format']='auto'; cases['auto'].append(d) if 'auto' in cases else cases.setdefault('auto',[d])
+case(f,'no_call','Nothing special: a < b, {x}, [y].','Nothing special: a < b, {x}, [y].')
+
+# none
+case('none','pass','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>')
+
+os.makedirs(OUT,exist_ok=True)
+for fmt,cs in cases.items():
+    with open(os.path.join(OUT,fmt+'.jsonl'),'w') as fh:
+        for c in cs: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+print({k:len(v) for k,v in cases.items()}, sum(len(v) for v in cases.values()))
+
+# ---------------- generic matrix per family
+def pylit(v):
+    if v is None: return 'None'
+    if v is True: return 'True'
+    if v is False: return 'False'
+    if isinstance(v,str): return json.dumps(v, ensure_ascii=False)
+    if isinstance(v,(int,float)): return repr(v)
+    if isinstance(v,list): return '['+', '.join(pylit(x) for x in v)+']'
+    if isinstance(v,dict): return '{'+', '.join(json.dumps(k)+': '+pylit(x) for k,x in v.items())+'}'
+def txt(v): return v if isinstance(v,str) else json.dumps(v, ensure_ascii=False)
+def obj(n,a,key="arguments"): return J({"name":n,key:a})
+B={
+ 'hermes': lambda cs: '\n'.join('<tool_call>\n'+obj(n,a)+'\n</tool_call>' for n,a in cs),
+ 'longcat': lambda cs: '\n'.join('<longcat_tool_call>'+obj(n,a)+'</longcat_tool_call>' for n,a in cs),
+ 'llama3_json': lambda cs: '; '.join(obj(n,a,"parameters") for n,a in cs),
+ 'llama4_json': lambda cs: '<|python_tag|>'+'; '.join(obj(n,a,"parameters") for n,a in cs),
+ 'mistral': lambda cs: '[TOOL_CALLS]'+'['+', '.join(obj(n,a) for n,a in cs)+']',
+ 'granite': lambda cs: '<|tool_call|>['+', '.join(obj(n,a) for n,a in cs)+']',
+ 'internlm': lambda cs: ''.join('<|action_start|><|plugin|>\n'+obj(n,a,"parameters")+'<|action_end|>' for n,a in cs),
+ 'jamba': lambda cs: '<tool_calls>['+', '.join(obj(n,a) for n,a in cs)+']</tool_calls>',
+ 'hunyuan_a13b': lambda cs: '<tool_calls>['+', '.join(obj(n,a) for n,a in cs)+']</tool_calls>',
+ 'minimax': lambda cs: '<tool_calls>\n'+'\n'.join(obj(n,a) for n,a in cs)+'\n</tool_calls>',
+ 'phi4_mini_json': lambda cs: 'functools['+', '.join(obj(n,a) for n,a in cs)+']',
+ 'xlam': lambda cs: '<tool_call>['+', '.join(obj(n,a) for n,a in cs)+']</tool_call>',
+ 'deepseek_v3': lambda cs: '<｜tool▁calls▁begin｜>'+'\n'.join('<｜tool▁call▁begin｜>function<｜tool▁sep｜>'+n+'\n```json\n'+J(a)+'\n```<｜tool▁call▁end｜>' for n,a in cs)+'<｜tool▁calls▁end｜>',
+ 'deepseek_v31': lambda cs: '<｜tool▁calls▁begin｜>'+''.join('<｜tool▁call▁begin｜>'+n+'<｜tool▁sep｜>'+J(a)+'<｜tool▁call▁end｜>' for n,a in cs)+'<｜tool▁calls▁end｜>',
+ 'kimi_k2': lambda cs: '<|tool_calls_section_begin|>'+''.join('<|tool_call_begin|>functions.'+n+':'+str(i)+'<|tool_call_argument_begin|>'+J(a)+'<|tool_call_end|>' for i,(n,a) in enumerate(cs))+'<|tool_calls_section_end|>',
+ 'pythonic': lambda cs: '['+', '.join(n+'('+', '.join(k+'='+pylit(v) for k,v in a.items())+')' for n,a in cs)+']',
+ 'llama4_pythonic': lambda cs: '<|python_start|>['+', '.join(n+'('+', '.join(k+'='+pylit(v) for k,v in a.items())+')' for n,a in cs)+']<|python_end|>',
+ 'qwen3_coder': lambda cs: '\n'.join('<tool_call>\n<function='+n+'>\n'+''.join('<parameter='+k+'>\n'+txt(v)+'\n</parameter>\n' for k,v in a.items())+'</function>\n</tool_call>' for n,a in cs),
+ 'qwen3_xml': lambda cs: '\n'.join('<tool_call>\n<function='+n+'>\n'+''.join('<parameter='+k+'>\n'+txt(v)+'\n</parameter>\n' for k,v in a.items())+'</function>\n</tool_call>' for n,a in cs),
+ 'seed_oss': lambda cs: '\n'.join('<seed:tool_call>\n<function='+n+'>\n'+''.join('<parameter='+k+'>'+txt(v)+'</parameter>\n' for k,v in a.items())+'</function>\n</seed:tool_call>' for n,a in cs),
+ 'glm45': lambda cs: '\n'.join('<tool_call>'+n+'\n'+''.join('<arg_key>'+k+'</arg_key>\n<arg_value>'+txt(v)+'</arg_value>\n' for k,v in a.items())+'</tool_call>' for n,a in cs),
+ 'glm47': lambda cs: ''.join('<tool_call>'+n+''.join('<arg_key>'+k+'</arg_key><arg_value>'+txt(v)+'</arg_value>' for k,v in a.items())+'</tool_call>' for n,a in cs),
+ 'minimax_m2': lambda cs: '<minimax:tool_call>\n'+''.join('<invoke name="'+n+'">\n'+''.join('<parameter name="'+k+'">'+txt(v)+'</parameter>\n' for k,v in a.items())+'</invoke>\n' for n,a in cs)+'</minimax:tool_call>',
+ 'step3': lambda cs: '<｜tool_calls_begin｜>'+'<｜tool_sep｜>'.join('<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name="'+n+'">'+''.join('<steptml:parameter name="'+k+'">'+txt(v)+'</steptml:parameter>' for k,v in a.items())+'</steptml:invoke><｜tool_call_end｜>' for n,a in cs)+'<｜tool_calls_end｜>',
+ 'openai': lambda cs: ''.join('<|start|>assistant<|channel|>commentary to=functions.'+n+' <|constrain|>json<|message|>'+J(a)+'<|call|>' for n,a in cs),
+}
+EXEC={"command":"ls -la","timeoutSeconds":30}
+TRICKY={"command":CMD_TRICKY,"background":True}
+TRUNC=('exec',{"command":"rm -rf /tmp/build/cache && echo finished"})
+for f,b in B.items():
+    def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
+    m('single',b([('get_weather',W)]),None,[('get_weather',W)])
+    m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+    m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
+    m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
+    m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
+    m('unicode',b([('get_weather',{"city":"Zürich — 東京 🌦"})]),None,[('get_weather',{"city":"Zürich — 東京 🌦"})])
+    m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
+    m('unknown_tool',b([('delete_everything',{"force":True})]),None if f=='openai' else b([('delete_everything',{"force":True})]),[])
+    if f!='openai':
+        m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
+        m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
+        full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
+        m('truncated',cut,cut,[])
+        m('reasoning_then_call','<think>Plan: call it.</think>\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
+        m('blank_lines_around','\n\n'+b([('get_weather',W)])+'\n\n',None,[('get_weather',W)])
+    m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
+    m('empty_output','',None,[])
+# harmony unknown tool keeps only the body as content
+cases['openai']=[c for c in cases['openai'] if c['name']!='m_unknown_tool']
+case('openai','m_unknown_tool','<|start|>assistant<|channel|>commentary to=functions.delete_everything <|constrain|>json<|message|>{"force": true}<|call|>','{"force": true}',[])
+case('openai','preamble_then_call','<|channel|>commentary<|message|>Checking the weather now.<|end|>'+B['openai']([('get_weather',W)]),'Checking the weather now.',[('get_weather',W)])
+case('openai','truncated','<|channel|>commentary to=functions.exec <|constrain|>json<|message|>{"command": "rm -rf','{"command": "rm -rf',[])
+case('mistral','m_name_form_parallel','[TOOL_CALLS]get_weather{"city": "Paris"}[TOOL_CALLS]exec'+J(EXEC),None,[('get_weather',W),('exec',EXEC)])
+
+os.makedirs(OUT,exist_ok=True)
+for fmt,cs in cases.items():
+    with open(os.path.join(OUT,fmt+'.jsonl'),'w') as fh:
+        for c in cs: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+print({k:len(v) for k,v in cases.items()}, sum(len(v) for v in cases.values()))
+case('xlam','text_before_bare_list','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]','I will call it.\n',[('get_weather',W)])
+case('xlam','think_then_list','<think>use weather</think>[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)],'use weather')
+case('xlam','tool_calls_marker','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
+case('xlam','plain_json_list_stays','Data: [{"id": 1}, {"id": 2}]','Data: [{"id": 1}, {"id": 2}]')
+case('pythonic','vllm_style_mixed',"[get_weather(city='San Francisco', metric='celsius'), register_user(name='John Doe', age=37, address={'city': 'San Francisco', 'state': 'CA'}, role=None, passed_test=True, aliases=['John', 'Johnny'])]",None,
+     [('get_weather',{"city":"San Francisco","metric":"celsius"}),('register_user',{"name":"John Doe","age":37,"address":{"city":"San Francisco","state":"CA"},"role":None,"passed_test":True,"aliases":["John","Johnny"]})],tools=False)
+case('pythonic','escaped_quotes',"[get_weather(city='Martha\\'s Vineyard', metric='\\\"cool units\\\"')]",None,[('get_weather',{"city":"Martha's Vineyard","metric":'"cool units"'})],tools=False)
+case('pythonic','empty_containers',"[do_something_cool(additional_data={}, steps=[])]",None,[('do_something_cool',{"additional_data":{},"steps":[]})],tools=False)
+case('pythonic','negative_and_float',"[set(x=-3, y=1.5e3, z=.5)]",None,[('set',{"x":-3,"y":1500.0,"z":0.5})],tools=False)
+case('kimi_k2','spaced_tokens','Let me check. <|tool_calls_section_begin|> <|tool_call_begin|> functions.get_weather:0 <|tool_call_argument_begin|> {"city": "Paris"} <|tool_call_end|> <|tool_calls_section_end|>','Let me check. ',[('get_weather',W)])
+case('qwen3_coder','vllm_type_conversion','<tool_call>\n<function=test_types>\n<parameter=int_param>\n42\n</parameter>\n<parameter=float_param>\n3.14\n</parameter>\n<parameter=bool_param>\ntrue\n</parameter>\n<parameter=str_param>\nhello world\n</parameter>\n<parameter=obj_param>\n{"key": "value"}\n</parameter>\n<parameter=array_param>\n[1, 2, 3]\n</parameter>\n</function>\n</tool_call>',None,
+     [('test_types',{"int_param":42,"float_param":3.14,"bool_param":True,"str_param":"hello world","obj_param":{"key":"value"},"array_param":[1,2,3]})],tools=False)
+cases['qwen3_coder'][-1]['tools']=[{"type":"function","function":{"name":"test_types","parameters":{"type":"object","properties":{"int_param":{"type":"integer"},"float_param":{"type":"number"},"bool_param":{"type":"boolean"},"str_param":{"type":"string"},"obj_param":{"type":"object"},"array_param":{"type":"array"}}}}}]
+case('glm45','vllm_untyped','<tool_call>get_current_weather\n<arg_key>city</arg_key>\n<arg_value>Dallas</arg_value>\n<arg_key>state</arg_key>\n<arg_value>TX</arg_value>\n<arg_key>days</arg_key>\n<arg_value>3</arg_value>\n</tool_call>',None,[('get_current_weather',{"city":"Dallas","state":"TX","days":3})],tools=False)
+for f in B:
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+case('mistral','magistral_think','[THINK]Need the weather.[/THINK]Checking.[TOOL_CALLS]get_weather{"city": "Paris"}','Checking.',[('get_weather',W)],'Need the weather.')
+case('granite','granite_thought_process','Here is my thought process: the user wants weather. Here is my response: <|tool_call|>[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)],' the user wants weather. ')
+case('granite','granite_thought_then_text','Here is my thought process:\nsimple.\nHere is my response:\nHello!','\nHello!',[],'\nsimple.\n')
+for f in ['mistral','granite']:
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+def dsml_param(k,v):
+    return '<｜DSML｜parameter name="'+k+'" string="'+('true' if isinstance(v,str) else 'false')+'">'+txt(v)+'</｜DSML｜parameter>\n'
+B2={
+ 'deepseek_v32': lambda cs: '<｜DSML｜function_calls>\n'+''.join('<｜DSML｜invoke name="'+n+'">\n'+''.join(dsml_param(k,v) for k,v in a.items())+'</｜DSML｜invoke>\n' for n,a in cs)+'</｜DSML｜function_calls>',
+ 'granite-20b-fc': lambda cs: ' '.join('<function_call> '+obj(n,a) for n,a in cs),
+ 'ernie45': B['hermes'],
+}
+for f,b in B2.items():
+    def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
+    m('single',b([('get_weather',W)]),None,[('get_weather',W)])
+    m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+    m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
+    m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
+    m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
+    m('unknown_tool',b([('delete_everything',{"force":True})]),b([('delete_everything',{"force":True})]),[])
+    m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
+    m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
+    full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
+    m('truncated',cut,cut,[])
+    m('reasoning_then_call','<think>Plan: call it.</think>\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
+    m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
+case('deepseek_v32','v3_markup_too','<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{"city": "Paris"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>',None,[('get_weather',W)])
+case('deepseek_v32','typed_by_attribute','<｜DSML｜function_calls>\n<｜DSML｜invoke name="exec">\n<｜DSML｜parameter name="command" string="true">42</｜DSML｜parameter>\n<｜DSML｜parameter name="timeoutSeconds" string="false">42</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜function_calls>',None,[('exec',{"command":"42","timeoutSeconds":42})])
+for f in list(B2)+['auto']:
+    if f=='auto':
+        for src in B2:
+            d=dict(cases[src][0]); d['name']=src+'_single'; d['format']='auto'; cases['auto'].append(d)
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+B3={'olmo3': lambda cs: '<function_calls>\n'+'\n'.join(n+'('+', '.join(k+'='+pylit(v) for k,v in a.items())+')' for n,a in cs)+'\n</function_calls>'}
+for f,b in B3.items():
+    def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
+    m('single',b([('get_weather',W)]),None,[('get_weather',W)])
+    m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+    m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
+    m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
+    m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
+    m('unknown_tool',b([('delete_everything',{"force":True})]),b([('delete_everything',{"force":True})]),[])
+    m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
+    full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
+    m('truncated',cut,cut,[])
+    m('bare_list','[get_weather(city="Paris")]',None,[('get_weather',W)])
+    m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+case('hermes','end_tag_inside_argument_string',H('exec',{"command":"echo '</tool_call>' >> notes.md"}),None,[('exec',{"command":"echo '</tool_call>' >> notes.md"})])
+case('hermes','end_tag_inside_string_then_text','Writing.\n'+H('exec',{"command":"printf \"<tool_call>\\\\n</tool_call>\""}),'Writing.\n',[('exec',{"command":"printf \"<tool_call>\\\\n</tool_call>\""})])
+case('hermes','odd_quotes_fall_back_to_first_tag','<tool_call>{"name": "exec", "arguments": {"command": "x}</tool_call>\nDone.','<tool_call>{"name": "exec", "arguments": {"command": "x}</tool_call>\nDone.',[])
+case('jamba','end_tag_inside_argument_string','<tool_calls>[{"name": "exec", "arguments": {"command": "cat </tool_calls>"}}]</tool_calls>',None,[('exec',{"command":"cat </tool_calls>"})])
+for f in ['hermes','jamba']:
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
