@@ -78,6 +78,19 @@ class HttpApiTest extends SimNodeTest {
   }
 
   @Test
+  void withoutToolsNothingBecomesACall() throws Exception {
+    String printed = "Example: <tool_call>{\"name\": \"exec\", \"arguments\": {\"command\": \"ls\"}}</tool_call> and "
+        + "{\"name\": \"x\", \"arguments\": {}}";
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions", TestNodes.userChat(
+        "show markup [[sim text=" + new JsonObject().put("t", printed).encode().substring(5).replaceAll("}$", "")
+            + "]]", false).encode());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject msg = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+    assertEquals(printed, msg.getString("content"), "a client that offered no tools gets the text as it was");
+    assertNull(msg.getValue("tool_calls"));
+  }
+
+  @Test
   void badInputGetsOpenAiShapedErrors() throws Exception {
     String url = base + "/v1/chat/completions";
     error(TestNodes.post(url, "{not json"), 400);

@@ -52,23 +52,34 @@ class ResilienceTest extends SimNodeTest {
         (client.firstAfterLongestGap() - backAt[0]) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
   }
 
+  private static JsonObject checkFilesRequest(String marker) {
+    JsonObject body = TestNodes.userChat(marker + " [[sim text=\"Checking the files now.\" tool=exec "
+        + "args={\"command\":\"ls -la /tmp\"} mode=xml]]", true);
+    return body.put("tools", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "function")
+        .put("function", new JsonObject().put("name", "exec").put("parameters", new JsonObject().put("type", "object")
+            .put("properties", new JsonObject().put("command", new JsonObject().put("type", "string")))))));
+  }
+
+  private static List<JsonObject> toolCalls(List<Sse> events) {
+    return events.stream().filter(e -> e.data().contains("\"tool_calls\""))
+        .map(e -> new JsonObject(e.data()).getJsonArray("choices").getJsonObject(0).getJsonObject("delta")
+            .getJsonArray("tool_calls").getJsonObject(0)).toList();
+  }
+
   @Test
   void crashInsideAToolCallRegeneratesTheCallWhole() throws Exception {
     node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    List<Sse> calm = TestNodes.sse(TestNodes.post(base + "/v1/chat/completions",
+        checkFilesRequest("check files calmly").encode()).body());
     node.simulator().chaos().crashAfterTokens(9, 1_000).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    JsonObject body = TestNodes.userChat("check files [[sim text=\"Checking the files now.\" tool=exec "
-        + "args={\"command\":\"ls -la /tmp\"} mode=xml]]", true);
-    body.put("tools", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "function")
-        .put("function", new JsonObject().put("name", "exec").put("parameters", new JsonObject().put("type", "object")
-            .put("properties", new JsonObject().put("command", new JsonObject().put("type", "string")))))));
-    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions", body.encode());
+    HttpResponse<String> r = TestNodes.post(base + "/v1/chat/completions", checkFilesRequest("check files").encode());
     assertEquals(200, r.statusCode(), r.body());
     List<Sse> events = TestNodes.sse(r.body());
-    assertEquals("Checking the files now.", TestNodes.content(events));
-    List<JsonObject> calls = events.stream().filter(e -> e.data().contains("\"tool_calls\""))
-        .map(e -> new JsonObject(e.data()).getJsonArray("choices").getJsonObject(0).getJsonObject("delta")
-            .getJsonArray("tool_calls").getJsonObject(0)).toList();
+    assertEquals("Checking the files now.", TestNodes.content(events).strip());
+    assertEquals(TestNodes.content(calm), TestNodes.content(events), "the same answer as without the crash");
+    List<JsonObject> calls = toolCalls(events);
     assertEquals(1, calls.size(), "one call, once: " + r.body());
+    assertEquals(toolCalls(calm).get(0).getJsonObject("function"), calls.get(0).getJsonObject("function"));
     assertEquals("ls -la /tmp", new JsonObject(calls.get(0).getJsonObject("function").getString("arguments"))
         .getString("command"));
     JsonObject continuation = node.simulator().requests().stream()

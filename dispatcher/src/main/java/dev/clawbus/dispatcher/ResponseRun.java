@@ -89,9 +89,9 @@ final class ResponseRun implements ParserSink {
     JsonArray tools = "none".equals(env.body().getValue("tool_choice")) ? null : env.body().getJsonArray("tools");
     String idPrefix = "call" + env.id().replaceAll("[^A-Za-z0-9]", "");
     String prefix = idPrefix.length() > 28 ? idPrefix.substring(0, 28) : idPrefix;
-    ParserOptions base = ParserOptions.of(ToolSpec.fromRequestTools(tools));
-    ParserOptions options = new ParserOptions(base.tools(), base.allowUnknownTools(), env.reasoning(),
-        i -> prefix + "t" + i);
+    java.util.function.IntFunction<String> ids = i -> prefix + "t" + i;
+    ParserOptions options = tools == null || tools.isEmpty() ? ParserOptions.noTools(env.reasoning(), ids)
+        : new ParserOptions(ToolSpec.fromRequestTools(tools), false, env.reasoning(), ids);
     this.parserFormat = env.parser();
     this.parserOptions = options;
     this.parser = ToolParsers.create(parserFormat, options);

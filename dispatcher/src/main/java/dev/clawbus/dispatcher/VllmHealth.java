@@ -9,8 +9,10 @@ import io.vertx.core.http.HttpMethod;
 
 /** Waits for vLLM's {@code /health} to answer 200, polling with backoff, up to a deadline. */
 final class VllmHealth {
-  private static final long FIRST_DELAY_MILLIS = 200;
-  private static final long MAX_DELAY_MILLIS = 2_000;
+  // Polling is cheap (one GET to a local server) and every poll interval adds to the time the
+  // client waits after vLLM is back, so the backoff stays short.
+  private static final long FIRST_DELAY_MILLIS = 100;
+  private static final long MAX_DELAY_MILLIS = 500;
 
   private final Vertx vertx;
   private final HttpClient http;

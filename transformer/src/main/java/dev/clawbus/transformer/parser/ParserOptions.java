@@ -30,6 +30,19 @@ public record ParserOptions(List<ToolSpec> tools, boolean allowUnknownTools, Str
     return new ParserOptions(tools, false, "split", ParserOptions::randomId);
   }
 
+  /** No name is ever empty, so a tool list holding only this one accepts no call at all. */
+  private static final ToolSpec NO_TOOL = new ToolSpec("", null);
+
+  /**
+   * For a request that declares no tools (or says {@code tool_choice: "none"}): nothing the model prints
+   * becomes a call, so markup and JSON with a "name" stay content, while reasoning is still handled.
+   * (Plain {@link #of} with no tools accepts every name: right for {@code clawbus parse}, wrong for a
+   * client that never offered tools.)
+   */
+  public static ParserOptions noTools(String reasoning, IntFunction<String> idForIndex) {
+    return new ParserOptions(List.of(NO_TOOL), false, reasoning, idForIndex);
+  }
+
   public ParserOptions withReasoning(String mode) {
     return new ParserOptions(tools, allowUnknownTools, mode, idForIndex);
   }
