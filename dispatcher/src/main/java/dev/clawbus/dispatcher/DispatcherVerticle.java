@@ -15,6 +15,7 @@ import dev.clawbus.infra.vllm.VllmEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -40,6 +41,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
   private static final int MAX_ATTEMPTS = 12;
 
+  /** {@code partition} is null for a request that came over the bus ({@code --durability off}). */
   private record Job(TopicPartition partition, long offset, RequestEnvelope envelope) {}
 
   private final OffsetTracker offsets = new OffsetTracker();
@@ -80,12 +82,27 @@ public final class DispatcherVerticle extends VerticleBase {
       ResponseRun run = running.get(msg.body());
       if (run != null) run.cancel();
     });
+    bus.<String>consumer(Addresses.DISPATCH, this::onDispatch);
     return consumer.subscribe(Topics.REQUESTS);
   }
 
   @Override
   public Future<?> stop() {
     return consumer.close().eventually(producer::close).eventually(http::close);
+  }
+
+  /** {@code --durability off}: the envelope comes over the bus and there is no offset to commit. */
+  private void onDispatch(Message<String> msg) {
+    RequestEnvelope env;
+    try {
+      env = new RequestEnvelope(new JsonObject(msg.body()));
+      env.id();
+    } catch (RuntimeException e) {
+      msg.fail(400, "unreadable request envelope: " + e.getMessage());
+      return;
+    }
+    msg.reply(null);
+    admit(new Job(null, -1, env));
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> rec) {
@@ -220,6 +237,7 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void finished(TopicPartition tp, long offset) {
+    if (tp == null) return; // came over the bus: nothing to commit
     OptionalLong commit = offsets.finished(tp, offset);
     if (commit.isPresent()) {
       consumer.commit(Map.of(tp, new OffsetAndMetadata(commit.getAsLong(), "")))

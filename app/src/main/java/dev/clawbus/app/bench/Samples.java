@@ -38,8 +38,8 @@ public final class Samples {
    * at or below it. {@code p} in (0, 100]; 0 when empty.
    */
   public long percentile(double p) {
-    if (size == 0) return 0;
     if (p <= 0 || p > 100) throw new IllegalArgumentException("percentile must be in (0, 100]: " + p);
+    if (size == 0) return 0;
     sort();
     int rank = (int) Math.ceil(p / 100.0 * size);
     return values[Math.max(0, Math.min(size, rank) - 1)];

@@ -171,7 +171,6 @@ final class StreamingCall {
       fail("answer without any token");
       return;
     }
-    end();
     long tokens = usageTokens >= 0 ? usageTokens : tokenChunks;
     stats.requests++;
     stats.tokens += tokens;
@@ -181,13 +180,14 @@ final class StreamingCall {
     if (stream && tokens > 1 && streaming > 0) {
       stats.streamTokensPerSecond.add((long) ((tokens - 1) * 1e9 / streaming));
     }
+    end(); // last: whoever waits on the round reads the stats right after
   }
 
   private void fail(String message) {
     if (over) return;
-    end();
     stats.requests++;
     stats.error(message);
+    end();
   }
 
   private void end() {
