@@ -16,6 +16,7 @@ import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.transformer.parser.LoopGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -29,10 +30,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Request side of the transformer: validates a client request, normalises it for vLLM, checks the
  * loop guard, and makes it durable in Kafka {@link Topics#REQUESTS} (acks=all, idempotent producer)
- * before the ingress starts answering.
+ * before the ingress starts answering; with {@code --durability off} it hands it to a dispatcher on
+ * {@link Addresses#DISPATCH} instead.
  */
 public final class TransformerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TransformerVerticle.class);
+
+  private static final long DISPATCH_TIMEOUT_MILLIS = 10_000;
 
   private ClawbusConfig config;
   private HttpClient http;
@@ -101,13 +105,22 @@ public final class TransformerVerticle extends VerticleBase {
         // The state first: once the record is in Kafka a dispatcher may already be running it.
         JsonObject state = RequestState.queued(env);
         return journal.putState(state)
-            .compose(v -> producer.send(KafkaProducerRecord.create(Topics.REQUESTS, env.id(), env.json().encode()))
+            .compose(v -> enqueue(env)
                 .recover(err -> journal.putState(state.put(RequestState.STATUS, RequestState.FAILED)
                     .put(RequestState.ERROR, new JsonObject().put("message", "not queued: " + err.getMessage())))
-                    .transform(x -> Future.failedFuture(err))))
+                    .<Void>transform(x -> Future.failedFuture(err))))
             .map(meta -> Submission.queued(env));
       });
     });
+  }
+
+  /** Durable: into Kafka, acknowledged by every in-sync replica. Otherwise straight to a dispatcher. */
+  private Future<Void> enqueue(RequestEnvelope env) {
+    if (config.durable()) {
+      return producer.send(KafkaProducerRecord.create(Topics.REQUESTS, env.id(), env.json().encode())).mapEmpty();
+    }
+    return vertx.eventBus().request(Addresses.DISPATCH, env.json().encode(),
+        new DeliveryOptions().setSendTimeout(DISPATCH_TIMEOUT_MILLIS)).mapEmpty();
   }
 
   private static boolean includeUsage(JsonObject body) {

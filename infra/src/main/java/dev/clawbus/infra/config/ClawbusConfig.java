@@ -65,6 +65,10 @@ public final class ClawbusConfig {
   public static final Option REQUEST_PARTITIONS = new Option("request-partitions", "CLAWBUS_REQUEST_PARTITIONS", "6",
       "partitions of clawbus.requests when clawbus creates it", INT);
 
+  public static final Option DURABILITY = new Option("durability", "CLAWBUS_DURABILITY", "on",
+      "'on': requests are written to Kafka before they run and survive a node crash; 'off': handed to the "
+      + "dispatcher in memory (lower latency, lost if the node dies before answering)", STRING);
+
   public static final Option LOOP_MAX_REPEATS = new Option("loop-max-repeats", "CLAWBUS_LOOP_MAX_REPEATS", "5",
       "loop guard: stop after the same tool call with the same arguments ends the history this many times", INT);
   public static final Option LOOP_MAX_CALLS_PER_TURN = new Option("loop-max-calls-per-turn",
@@ -74,7 +78,7 @@ public final class ClawbusConfig {
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
       API_KEYS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS, STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, PARSER, LOOP_MAX_REPEATS, LOOP_MAX_CALLS_PER_TURN, NODE_ID,
       CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS, DEDUPE_WINDOW_SECONDS,
-      REQUEST_PARTITIONS);
+      REQUEST_PARTITIONS, DURABILITY);
 
   private final JsonObject json;
 
@@ -177,6 +181,9 @@ public final class ClawbusConfig {
       throw new ConfigException("refusing to listen on " + host()
           + " without API keys: set --api-keys (or CLAWBUS_API_KEYS), or bind to 127.0.0.1");
     }
+    if (options.contains(DURABILITY) && !List.of("on", "off").contains(json.getString(DURABILITY.key()))) {
+      throw new ConfigException("--durability must be on or off, got '" + json.getString(DURABILITY.key()) + "'");
+    }
     for (String key : models().fieldNames()) {
       if (!(models().getValue(key) instanceof JsonObject)) {
         throw new ConfigException("models." + key + " in the config file must be an object");
@@ -216,6 +223,8 @@ public final class ClawbusConfig {
   public String clusterHost() { return json.getString(CLUSTER_HOST.key()); }
   public int journalRetentionSeconds() { return Math.max(60, json.getInteger(JOURNAL_RETENTION_SECONDS.key())); }
   public int dedupeWindowSeconds() { return json.getInteger(DEDUPE_WINDOW_SECONDS.key()); }
+  /** Whether requests go through Kafka (on, the default) or straight to the dispatcher over the event bus. */
+  public boolean durable() { return !"off".equals(json.getString(DURABILITY.key(), "on")); }
   public int requestPartitions() { return Math.max(1, json.getInteger(REQUEST_PARTITIONS.key())); }
 
   public String nodeId() {

@@ -10,6 +10,12 @@ public final class Addresses {
   /** Request/reply: ingress asks the transformer to validate, normalise and enqueue a chat request. */
   public static final String TRANSFORM = "clawbus.transform";
 
+  /**
+   * Request/reply, only with {@code --durability off}: the transformer hands a request envelope (encoded
+   * JSON text) straight to a dispatcher instead of writing it to Kafka; the reply means it was accepted.
+   */
+  public static final String DISPATCH = "clawbus.dispatch";
+
   /** Request/reply: parse model output with a named tool-call parser (the parser verticle). */
   public static final String PARSE = "clawbus.parse";
 

@@ -1,0 +1,70 @@
+# Shared by the scenario scripts: starts the simulator and clawbus on free loopback ports under a
+# throwaway directory, runs the bench, and stops exactly what it started on exit.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/app/target/clawbus.jar"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/clawbus-bench.XXXXXX")"
+PIDS=()
+# JVM flags of the serve process under test (see bench/README.md); override with SERVE_JAVA_OPTS.
+SERVE_JAVA_OPTS="${SERVE_JAVA_OPTS-${CLAWBUS_JAVA_OPTS-}}"
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Builds the jar if sources changed (the launcher does that), once.
+"$ROOT/clawbus" --version >/dev/null
+
+# wait_line FILE PATTERN SECONDS: the first line of FILE matching PATTERN, or fail.
+wait_line() {
+  local i
+  for i in $(seq $((${3} * 10))); do
+    if grep -q "$2" "$1" 2>/dev/null; then grep -m1 "$2" "$1"; return 0; fi
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; return 1
+}
+
+# start_sim [sim-vllm options]: sets SIM_URL and SIM_PID.
+start_sim() {
+  java -jar "$JAR" sim-vllm --host 127.0.0.1 --port 0 --strict "$@" >"$WORK/sim.log" 2>&1 &
+  SIM_PID=$!; PIDS+=("$SIM_PID")
+  SIM_URL="$(wait_line "$WORK/sim.log" 'listening on' 30 | grep -o 'http://[0-9.:]*')"
+}
+
+# start_serve NAME [serve options]: a clawbus node on a free port, backed by $SIM_URL; sets GW_URL and GW_PID.
+start_serve() {
+  local name="$1"; shift
+  # shellcheck disable=SC2086
+  java $SERVE_JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port 0 --cluster-port 0 --vllm-url "$SIM_URL" \
+    --data-dir "$WORK/$name" "$@" >"$WORK/$name.log" 2>&1 &
+  GW_PID=$!; PIDS+=("$GW_PID")
+  GW_URL="$(wait_line "$WORK/$name.log" 'listening on' 90 | grep -o 'http://[0-9.:]*' | head -1)"
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# bench [bench options]: runs clawbus bench bounded in time.
+bench() {
+  timeout 240 java -jar "$JAR" bench "$@"
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+machine() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), \
+$(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+}

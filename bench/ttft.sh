@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Added time to first token at 1, 64 and 256 concurrent streams, durability on (the default).
+# The simulator answers after TTFT_MS with WORDS tokens at TPS tokens/s; every figure is measured
+# against the very same simulator directly, in alternating rounds.
+source "$(dirname "$0")/lib.sh"
+TTFT_MS="${TTFT_MS:-50}" WORDS="${WORDS:-32}" TPS="${TPS:-500}"
+machine
+start_sim
+start_serve gw "$@"
+for c in ${CONCURRENCY:-1 64 256}; do
+  n=$(( c == 1 ? 200 : c * 6 ))
+  echo
+  bench --target "$GW_URL" --direct "$SIM_URL" --concurrency "$c" --requests "$n" --words "$WORDS" \
+    --tps "$TPS" --ttft-ms "$TTFT_MS" --rounds 4 --warmup "$(( c < 64 ? 64 : c ))" ${JSON:+--json} || true
+done
