@@ -7,6 +7,7 @@ import dev.clawbus.infra.cluster.ClusterSetup;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.journal.JournalRebuilder;
 import dev.clawbus.infra.kafka.EmbeddedKafka;
+import dev.clawbus.infra.kafka.LocalPorts;
 import dev.clawbus.infra.kafka.KafkaTopics;
 import dev.clawbus.infra.sim.SimOptions;
 import dev.clawbus.infra.sim.VllmSimulator;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * one; end-to-end tests start them in-process.
  */
 public final class ClawbusNode implements AutoCloseable {
+  static final int INGRESS_INSTANCES = 4;
+
   private final ClawbusConfig config;
   private final Vertx vertx;
   private final EmbeddedKafka kafka;
@@ -67,9 +70,15 @@ public final class ClawbusNode implements AutoCloseable {
       await(vertx.deployVerticle(new ParserVerticle(), options));
       await(vertx.deployVerticle(new TransformerVerticle(), options));
       await(vertx.deployVerticle(new DispatcherVerticle(), options));
-      IngressVerticle ingress = new IngressVerticle();
-      await(vertx.deployVerticle(ingress, options));
-      return new ClawbusNode(cfg, vertx, kafka, sim, ingress.actualPort());
+      // Several ingress instances (Vert.x shares the port among them): the cluster manager serialises
+      // event-bus registrations per context, and every request registers and unregisters its own
+      // address, so one instance capped the node at ~50 requests/s (measured).
+      if (cfg.port() == 0) {
+        cfg = cfg.with(ClawbusConfig.PORT, LocalPorts.free(cfg.host()));
+      }
+      await(vertx.deployVerticle(IngressVerticle::new, new DeploymentOptions().setConfig(cfg.json())
+          .setInstances(INGRESS_INSTANCES)));
+      return new ClawbusNode(cfg, vertx, kafka, sim, cfg.port());
     } catch (Exception e) {
       if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
       if (kafka != null) kafka.close();

@@ -91,6 +91,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    journal.close();
     return consumer.close().eventually(producer::close).eventually(http::close);
   }
 

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,14 +34,14 @@ public final class Journal {
   private final Vertx vertx;
   private final IMap<String, String> batches;
   private final IMap<String, String> states;
-  private final KafkaProducer<String, String> kafka;
+  private final KafkaEventLog kafka;
   private final long retentionMillis;
 
   public Journal(Vertx vertx, HazelcastInstance hz, KafkaProducer<String, String> kafka, Duration retention) {
     this.vertx = vertx;
     this.batches = hz.getMap(BATCHES);
     this.states = hz.getMap(STATES);
-    this.kafka = kafka;
+    this.kafka = kafka == null ? null : new KafkaEventLog(vertx, kafka);
     this.retentionMillis = retention.toMillis();
   }
 
@@ -64,8 +63,7 @@ public final class Journal {
   Future<Void> storeBatch(String id, int n, JsonObject batch) {
     String text = batch.encode();
     if (kafka != null) {
-      kafka.send(KafkaProducerRecord.create(Topics.EVENTS, id, new JsonObject().put("batch", n)
-          .put("data", batch).encode()));
+      kafka.batch(id, n, batch);
     }
     return onContext(batches.setAsync(key(id, n), text, retentionMillis, TimeUnit.MILLISECONDS));
   }
@@ -78,7 +76,7 @@ public final class Journal {
     state.put(RequestState.UPDATED_AT, System.currentTimeMillis());
     String id = state.getString(RequestState.ID);
     if (kafka != null) {
-      kafka.send(KafkaProducerRecord.create(Topics.EVENTS, id, new JsonObject().put("state", state).encode()));
+      kafka.state(id, state);
     }
     return onContext(states.setAsync(id, state.encode(), retentionMillis, TimeUnit.MILLISECONDS));
   }
@@ -139,10 +137,18 @@ public final class Journal {
   public void restore(String id, JsonObject record) {
     if (record.containsKey("state")) {
       states.set(id, record.getJsonObject("state").encode(), retentionMillis, TimeUnit.MILLISECONDS);
-    } else if (record.containsKey("batch")) {
-      batches.set(key(id, record.getInteger("batch")), record.getJsonObject("data").encode(), retentionMillis,
-          TimeUnit.MILLISECONDS);
+    } else if (record.containsKey("batches")) {
+      for (Object o : record.getJsonArray("batches")) {
+        JsonObject b = (JsonObject) o;
+        batches.set(key(id, b.getInteger("n")), b.getJsonObject("data").encode(), retentionMillis,
+            TimeUnit.MILLISECONDS);
+      }
     }
+  }
+
+  /** Sends what the Kafka copy still holds back; call when the owning verticle stops. */
+  public void close() {
+    if (kafka != null) kafka.close();
   }
 
   public boolean isEmpty() {

@@ -118,8 +118,9 @@ class JournalTest {
     assertEquals(RequestState.RUNNING, await(journal.state("st-1")).getString(RequestState.STATUS));
     journal.restore("rs-1", new JsonObject().put("state", new JsonObject().put(RequestState.ID, "rs-1")
         .put(RequestState.STATUS, RequestState.DONE)));
-    journal.restore("rs-1", new JsonObject().put("batch", 0).put("data", new JsonObject()
-        .put("e", new io.vertx.core.json.JsonArray().add(StreamEvent.done(0).encode())).put("r", "x")));
+    journal.restore("rs-1", new JsonObject().put("batches", new io.vertx.core.json.JsonArray().add(new JsonObject()
+        .put("n", 0).put("data", new JsonObject()
+            .put("e", new io.vertx.core.json.JsonArray().add(StreamEvent.done(0).encode())).put("r", "x")))));
     assertEquals(RequestState.DONE, await(journal.state("rs-1")).getString(RequestState.STATUS));
     assertTrue(await(journal.read("rs-1")).terminal());
   }
