@@ -43,7 +43,12 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final int MAX_ATTEMPTS = 12;
 
   /** {@code partition} is null for a request that came over the bus ({@code --durability off}). */
-  private record Job(TopicPartition partition, long offset, RequestEnvelope envelope) {}
+  /** A request to run; {@code state} is what admission read (null: none recorded yet). */
+  private record Job(TopicPartition partition, long offset, RequestEnvelope envelope, JsonObject state) {
+    Job withState(JsonObject s) {
+      return new Job(partition, offset, envelope, s);
+    }
+  }
 
   private final OffsetTracker offsets = new OffsetTracker();
   private final Map<TopicPartition, Long> toCommit = new HashMap<>();
@@ -106,7 +111,7 @@ public final class DispatcherVerticle extends VerticleBase {
       return;
     }
     msg.reply(null);
-    admit(new Job(null, -1, env));
+    admit(new Job(null, -1, env, null));
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> rec) {
@@ -123,7 +128,7 @@ public final class DispatcherVerticle extends VerticleBase {
           .onComplete(ar -> finished(tp, rec.offset()));
       return;
     }
-    admit(new Job(tp, rec.offset(), env));
+    admit(new Job(tp, rec.offset(), env, null));
   }
 
   /**
@@ -143,11 +148,14 @@ public final class DispatcherVerticle extends VerticleBase {
         return;
       }
       String runner = state == null ? null : state.getString(RequestState.NODE);
-      if (RequestState.RUNNING.equals(status) && runner != null && !runner.equals(owner) && isMember(runner)) {
+      boolean runningElsewhere = runner != null && !runner.equals(owner) && isMember(runner);
+      boolean runningHere = running.containsKey(job.envelope().id());
+      if (RequestState.RUNNING.equals(status) && (runningElsewhere || runningHere)) {
+        // Redelivered (a rebalance) while its run goes on: its offset is finished when the run ends.
         vertx.setTimer(1_000, t -> admit(job));
         return;
       }
-      scheduler.submit(job.envelope().tenant(), job);
+      scheduler.submit(job.envelope().tenant(), job.withState(state));
       pump();
       if (!paused && scheduler.queued() > config.maxInflight() * 4) {
         paused = true;
@@ -163,7 +171,7 @@ public final class DispatcherVerticle extends VerticleBase {
       if (ar.succeeded() && !ar.result().recorded().terminal()) {
         var rec = ar.result().recorded();
         OpenAiError e = ResponseRun.cancelled();
-        journal.writer(id, rec, ar.result().batches())
+        journal.writer(id, rec, ar.result().batches(), job.envelope().replyTo())
             .append(dev.clawbus.infra.contract.StreamEvent.error(rec.lastSeq() + 1, e.status(), e.body().encode()));
       }
       finished(job.partition(), job.offset());
@@ -187,31 +195,28 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private void run(Job job) {
     RequestEnvelope env = job.envelope();
-    journal.readWithCount(env.id()).compose(read -> journal.state(env.id()).map(state -> {
-      JsonObject s = state != null ? state
-          : RequestState.queued(env);
-      if (read.recorded().terminal()) {
-        return null;
-      }
-      ResponseRun run = new ResponseRun(vertx, http, endpoint, health, env, settings,
-          journal.writer(env.id(), read.recorded(), read.batches()), read.recorded());
-      running.put(env.id(), run);
-      journal.putState(s.put(RequestState.STATUS, RequestState.RUNNING).put(RequestState.NODE, owner)
-          .put(RequestState.ATTEMPTS, s.getInteger(RequestState.ATTEMPTS, 0) + 1));
-      return new Object[] {run, s};
-    })).onComplete(ar -> {
-      if (ar.failed() || ar.result() == null) {
+    JsonObject state = job.state() != null ? job.state() : RequestState.queued(env);
+    // A queued request has never run, so it has nothing journaled: only a takeover reads the journal.
+    Future<Journal.Read> journaled = RequestState.QUEUED.equals(state.getString(RequestState.STATUS))
+        ? Future.succeededFuture(Journal.Read.EMPTY) : journal.readWithCount(env.id());
+    journaled.onComplete(ar -> {
+      if (ar.failed() || ar.result().recorded().terminal()) {
         if (ar.failed()) LOG.warn("request {}: journal unreadable: {}", env.id(), ar.cause().toString());
         scheduler.release();
         finished(job.partition(), job.offset());
         pump();
         return;
       }
-      ResponseRun run = (ResponseRun) ar.result()[0];
-      JsonObject state = (JsonObject) ar.result()[1];
+      Journal.Read read = ar.result();
+      ResponseRun run = new ResponseRun(vertx, http, endpoint, health, env, settings,
+          journal.writer(env.id(), read.recorded(), read.batches(), env.replyTo()), read.recorded());
+      running.put(env.id(), run);
+      journal.putState(state.put(RequestState.STATUS, RequestState.RUNNING).put(RequestState.NODE, owner)
+          .put(RequestState.ATTEMPTS, state.getInteger(RequestState.ATTEMPTS, 0) + 1));
       run.run().onComplete(done -> ended(job, run, state, done.result()));
     });
   }
+
 
   private void ended(Job job, ResponseRun run, JsonObject state, ResponseRun.Outcome o) {
     RequestEnvelope env = job.envelope();

@@ -25,21 +25,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code POST /v1/chat/completions}. A request that names an existing one (same {@code Idempotency-Key}
  * or {@code X-Request-Id}, or an identical body from the same tenant within the dedupe window: clients
- * retry after errors) attaches to it and is answered from its journal. Otherwise the handler listens for
- * the request's events first, then hands it to the transformer, which replies once it is durable in
- * Kafka. A client that disconnects does not cancel generation.
+ * retry after errors) attaches to it and is answered from its journal. Otherwise the request is handed
+ * to the transformer with this instance's address for its events, and the transformer replies once it
+ * is durable in Kafka. A client that disconnects does not cancel generation.
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private static final long SUBMIT_TIMEOUT_MILLIS = 30_000;
+  private static final long STATE_WAIT_MILLIS = 10_000;
   static final String DEDUPE_MAP = "clawbus.dedupe";
 
   private final Vertx vertx;
   private final ClawbusConfig config;
   private final Journal journal;
   private final IMap<String, String> dedupe;
+  private final LiveRequests live;
 
-  ChatCompletionsHandler(Vertx vertx, ClawbusConfig config, Journal journal, IMap<String, String> dedupe) {
+  ChatCompletionsHandler(Vertx vertx, ClawbusConfig config, Journal journal, IMap<String, String> dedupe,
+      LiveRequests live) {
     this.vertx = vertx;
+    this.live = live;
     this.config = config;
     this.journal = journal;
     this.dedupe = dedupe;
@@ -72,8 +76,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         : new JsonResponse(ctx.response());
     JsonObject request = body;
     String requestId = id;
-    Future<String> existing = named ? journal.state(id).map(s -> s == null ? null : requestId)
-        : duplicateOf(tenant, ctx, id);
+    Future<String> existing = named ? claimed(id) : duplicateOf(tenant, ctx, id);
     existing.otherwiseEmpty().onComplete(ar -> {
       if (ar.result() != null) {
         attach(ctx, ar.result(), sink);
@@ -84,12 +87,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   }
 
   private void submit(RoutingContext ctx, String id, String tenant, JsonObject body, ResponseSink sink) {
-    EventFollower follower = new EventFollower(vertx, journal, id, -1, sink);
+    EventFollower follower = new EventFollower(vertx, journal, id, -1, sink).onClose(() -> live.remove(id));
+    live.add(id, follower);
     ctx.response().closeHandler(v -> follower.close());
-    JsonObject submission = Submission.request(id, tenant, System.currentTimeMillis(), body);
-    follower.listen()
-        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TRANSFORM, submission,
-            new DeliveryOptions().setSendTimeout(SUBMIT_TIMEOUT_MILLIS)))
+    JsonObject submission = Submission.request(id, tenant, System.currentTimeMillis(), body, live.address());
+    vertx.eventBus().<JsonObject>request(Addresses.TRANSFORM, submission,
+            new DeliveryOptions().setSendTimeout(SUBMIT_TIMEOUT_MILLIS))
         .onSuccess(reply -> {
           JsonObject r = reply.body();
           ChunkWriter writer = new ChunkWriter(r.getString(Submission.COMPLETION_ID, "chatcmpl-" + id),
@@ -106,15 +109,36 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         });
   }
 
+  /**
+   * The id when another request already claimed it (it then attaches), or null when this one is first.
+   * A claim, not a state lookup: two retries a few milliseconds apart must not both generate.
+   */
+  private Future<String> claimed(String id) {
+    return vertx.executeBlocking(() -> dedupe.putIfAbsent("id:" + id, id, config.journalRetentionSeconds(),
+        TimeUnit.SECONDS), false);
+  }
+
   /** Answers from an existing request's journal and then live, in the shape this client asked for. */
   private void attach(RoutingContext ctx, String id, ResponseSink sink) {
     ctx.response().putHeader(RequestIds.HEADER, id);
-    journal.state(id).onSuccess(state -> {
+    stateOf(id, System.currentTimeMillis() + STATE_WAIT_MILLIS).onSuccess(state -> {
+      if (state == null) {
+        HttpErrors.send(ctx.response(), OpenAiError.server(503, "request_not_ready",
+            "request " + id + " was claimed but never queued; retry"));
+        return;
+      }
       sink.start(writerFor(id, state));
       EventFollower follower = new EventFollower(vertx, journal, id, -1, sink);
       ctx.response().closeHandler(v -> follower.close());
-      follower.listen().compose(v -> follower.replay());
+      follower.follow();
     }).onFailure(err -> HttpErrors.send(ctx.response(), HttpErrors.fromBus(err)));
+  }
+
+  /** The first request may still be on its way to the queue: its state appears within moments. */
+  private Future<JsonObject> stateOf(String id, long deadline) {
+    return journal.state(id).compose(s -> s != null || System.currentTimeMillis() > deadline
+        ? Future.succeededFuture(s)
+        : vertx.timer(50).compose(t -> stateOf(id, deadline)));
   }
 
   static ChunkWriter writerFor(String id, JsonObject state) {
@@ -134,9 +158,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     String key = sha256(tenant + "\u0000" + ctx.body().asString());
     return vertx.executeBlocking(() -> dedupe.putIfAbsent(key, id, window, TimeUnit.SECONDS), false)
         .compose(previous -> previous == null ? Future.succeededFuture(null) : journal.state(previous).map(s -> {
+          // No state yet: the first is still on its way to the queue, attach to it.
           String status = s == null ? null : s.getString(RequestState.STATUS);
-          return status == null || RequestState.FAILED.equals(status) || RequestState.CANCELLED.equals(status)
-              ? null : previous;
+          return RequestState.FAILED.equals(status) || RequestState.CANCELLED.equals(status) ? null : previous;
         }));
   }
 

@@ -1,34 +1,34 @@
 package dev.clawbus.ingress;
 
-import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.journal.Journal;
-import dev.clawbus.infra.journal.Recorded;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a request's events to one client in sequence order, each exactly once: from the journal
- * (when attaching or resuming) and then live. It listens before it reads the journal, and events are
- * published only after they are journaled, so the two together have no gap; overlaps are dropped by
- * sequence number.
+ * Delivers a request's events to one client in sequence order, each exactly once. The client that
+ * submitted the request gets them live from its ingress instance ({@link LiveRequests}); a client that
+ * attaches to an existing request, or resumes one, reads the journal and then polls it for what is
+ * new until the answer ends. Polling costs a resumed client up to {@link #POLL_MILLIS} of latency and
+ * spares every request a cluster-wide subscription.
  */
 final class EventFollower {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
+  static final long POLL_MILLIS = 100;
 
   private final Vertx vertx;
   private final Journal journal;
   private final String id;
   private final ResponseSink sink;
-  private final ArrayDeque<StreamEvent> early = new ArrayDeque<>();
-  private MessageConsumer<String> consumer;
+  private final Promise<Void> ended = Promise.promise();
   private long last;
-  private boolean replaying;
+  private int nextBatch;
+  private long timer = -1;
   private boolean closed;
+  private Runnable onClose = () -> {};
 
   /** @param after deliver only events with a greater sequence number (-1: from the start) */
   EventFollower(Vertx vertx, Journal journal, String id, long after, ResponseSink sink) {
@@ -39,36 +39,29 @@ final class EventFollower {
     this.sink = sink;
   }
 
-  /** Starts listening; resolves once the listener is registered cluster-wide. */
-  Future<Void> listen() {
-    consumer = vertx.eventBus().consumer(Addresses.out(id));
-    consumer.handler(msg -> onLive(StreamEvent.decode(msg.body())));
-    return consumer.completion();
+  /** Reads the journal from the start, then polls it until a terminal event; resolves when done. */
+  Future<Void> follow() {
+    poll();
+    return ended.future();
   }
 
-  /** Replays what the journal has after the cursor, then delivers what arrived live meanwhile. */
-  Future<Recorded> replay() {
-    replaying = true;
-    return journal.read(id).onComplete(ar -> {
+  private void poll() {
+    timer = -1;
+    if (closed) return;
+    journal.readFrom(id, nextBatch).onComplete(ar -> {
+      if (closed) return;
       if (ar.succeeded()) {
-        for (StreamEvent e : ar.result().events()) deliver(e);
+        nextBatch = ar.result().batches();
+        for (StreamEvent e : ar.result().recorded().events()) deliver(e);
       } else {
         LOG.warn("journal of {} unreadable: {}", id, ar.cause().toString());
       }
-      replaying = false;
-      while (!early.isEmpty() && !closed) deliver(early.pollFirst());
+      if (!closed) timer = vertx.setTimer(POLL_MILLIS, t -> poll());
     });
   }
 
-  private void onLive(StreamEvent e) {
-    if (replaying) {
-      early.addLast(e);
-    } else {
-      deliver(e);
-    }
-  }
-
-  private void deliver(StreamEvent e) {
+  /** An event of the request, live or from the journal; anything at or before the cursor is dropped. */
+  void deliver(StreamEvent e) {
     if (closed || e.seq() <= last) {
       return;
     }
@@ -82,6 +75,17 @@ final class EventFollower {
     }
   }
 
+  /** Everything up to the end was seen already (a resume after the terminal event). */
+  boolean endedBefore(long terminalSeq) {
+    return terminalSeq <= last;
+  }
+
+  /** Runs once when the follower closes (its answer ended or its client left). */
+  EventFollower onClose(Runnable action) {
+    this.onClose = action;
+    return this;
+  }
+
   long lastSeq() {
     return last;
   }
@@ -89,7 +93,9 @@ final class EventFollower {
   void close() {
     if (closed) return;
     closed = true;
+    if (timer >= 0) vertx.cancelTimer(timer);
     sink.close();
-    if (consumer != null) consumer.unregister();
+    onClose.run();
+    ended.tryComplete();
   }
 }

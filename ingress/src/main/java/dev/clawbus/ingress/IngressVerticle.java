@@ -51,8 +51,9 @@ public final class IngressVerticle extends VerticleBase {
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     hz = ClusterSetup.hazelcast(vertx);
     Journal journal = new Journal(vertx, hz, null, Duration.ofSeconds(config.journalRetentionSeconds()));
+    LiveRequests live = new LiveRequests();
     router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal,
-        hz.getMap(ChatCompletionsHandler.DEDUPE_MAP)));
+        hz.getMap(ChatCompletionsHandler.DEDUPE_MAP), live));
     new RequestsApi(vertx, journal, config.keepaliveSeconds() * 1000L).mount(router);
     router.get("/v1/models").handler(ctx -> catalog.list().onSuccess(list -> json(ctx, 200, list)));
     router.route("/v1/*").handler(new PassThroughHandler(http, endpoint));
@@ -62,7 +63,7 @@ public final class IngressVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setCompressionSupported(false).setTcpNoDelay(true));
-    return server.requestHandler(router).listen();
+    return live.start(vertx).compose(v -> server.requestHandler(router).listen());
   }
 
   @Override

@@ -88,9 +88,10 @@ final class RequestsApi {
       sink.start(ChatCompletionsHandler.writerFor(id, state));
       EventFollower follower = new EventFollower(vertx, journal, id, after, sink);
       ctx.response().closeHandler(v -> follower.close());
-      follower.listen().compose(v -> follower.replay()).onSuccess(rec -> {
-        if (rec.terminal() && rec.lastSeq() <= after) {
-          // Everything up to the end was already seen by this client.
+      follower.follow();
+      // A client that saw everything up to the end already gets an empty, ended stream.
+      journal.read(id).onSuccess(rec -> {
+        if (rec.terminal() && follower.endedBefore(rec.lastSeq())) {
           follower.close();
           sink.finish();
         }

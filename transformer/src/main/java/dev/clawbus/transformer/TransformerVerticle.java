@@ -101,7 +101,8 @@ public final class TransformerVerticle extends VerticleBase {
         RequestEnvelope env = RequestEnvelope.create(sub.getString(Submission.ID), sub.getString(Submission.TENANT),
             model, body.getBoolean("stream", false), includeUsage(body), clamped, received,
             received + config.vllmWaitSeconds() * 1000L);
-        env.parser(info.settings().parser()).reasoning(info.settings().reasoning());
+        env.parser(info.settings().parser()).reasoning(info.settings().reasoning())
+            .replyTo(sub.getString(Submission.REPLY_TO));
         // The state first: once the record is in Kafka a dispatcher may already be running it.
         JsonObject state = RequestState.queued(env);
         return journal.putState(state)

@@ -2,7 +2,7 @@ package dev.clawbus.infra.contract;
 
 /**
  * Every event-bus address clawbus uses, defined once. Follow the data:
- * ingress → {@link #TRANSFORM} → Kafka → dispatcher → parser → journal → {@link #out(String)} → ingress.
+ * ingress → {@link #TRANSFORM} → Kafka → dispatcher → parser → journal → {@link #ingress(String)} → ingress.
  */
 public final class Addresses {
   private Addresses() {}
@@ -25,11 +25,13 @@ public final class Addresses {
   /** Request/reply: run one exec tool call on the node host named in the address suffix. */
   public static final String EXEC_PREFIX = "clawbus.exec.";
 
-  private static final String OUT_PREFIX = "clawbus.out.";
-
-  /** Point-to-point: the client-visible events of one request, consumed by the ingress holding the client. */
-  public static String out(String requestId) {
-    return OUT_PREFIX + requestId;
+  /**
+   * Point-to-point: journal batches ({@link EventBatch}) for the clients held by one ingress instance.
+   * One address per instance, registered once at start: a registration per request is a cluster-wide
+   * write that the cluster manager serialises, and measured 441 ms p50 at 64 concurrent requests.
+   */
+  public static String ingress(String instanceId) {
+    return "clawbus.ingress." + instanceId;
   }
 
   public static String exec(String nodeId) {

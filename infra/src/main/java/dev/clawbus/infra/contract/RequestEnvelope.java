@@ -20,6 +20,7 @@ public final class RequestEnvelope {
   public static final String BODY = "body";
   public static final String RECEIVED_AT = "received_at";
   public static final String DEADLINE_AT = "deadline_at";
+  public static final String REPLY_TO = "reply_to";
 
   private final JsonObject json;
 
@@ -61,4 +62,7 @@ public final class RequestEnvelope {
   public JsonObject body() { return json.getJsonObject(BODY); }
   public long receivedAt() { return json.getLong(RECEIVED_AT); }
   public long deadlineAt() { return json.getLong(DEADLINE_AT); }
+  /** The ingress address that holds the client ({@link Addresses#ingress}); events are sent there. */
+  public String replyTo() { return json.getString(REPLY_TO); }
+  public RequestEnvelope replyTo(String address) { json.put(REPLY_TO, address); return this; }
 }

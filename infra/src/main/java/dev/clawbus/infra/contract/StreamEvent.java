@@ -1,7 +1,7 @@
 package dev.clawbus.infra.contract;
 
 /**
- * One client-visible event of a response, as sent on {@link Addresses#out(String)} and kept in the
+ * One client-visible event of a response, as delivered to {@link Addresses#ingress(String)} and kept in the
  * journal. {@code data} is the exact text that follows {@code data: } on the SSE line, so the ingress
  * relays it without re-encoding. On the bus it travels as a short string ({@link #encode()}): strings
  * are not copied on local delivery, JSON objects are, and this is once per token.

@@ -13,6 +13,7 @@ public final class Submission {
   public static final String TENANT = "tenant";
   public static final String RECEIVED_AT = "received_at";
   public static final String BODY = "body";
+  public static final String REPLY_TO = "reply_to";
 
   /** Reply: the request is durable in Kafka; its chunks will carry these values. */
   public static final String COMPLETION_ID = "completion_id";
@@ -24,8 +25,9 @@ public final class Submission {
    */
   public static final String IMMEDIATE = "immediate";
 
-  public static JsonObject request(String id, String tenant, long receivedAt, JsonObject body) {
-    return new JsonObject().put(ID, id).put(TENANT, tenant).put(RECEIVED_AT, receivedAt).put(BODY, body);
+  public static JsonObject request(String id, String tenant, long receivedAt, JsonObject body, String replyTo) {
+    return new JsonObject().put(ID, id).put(TENANT, tenant).put(RECEIVED_AT, receivedAt).put(BODY, body)
+        .put(REPLY_TO, replyTo);
   }
 
   public static JsonObject queued(RequestEnvelope env) {

@@ -2,7 +2,7 @@ package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Context;
@@ -55,8 +55,8 @@ public final class Journal {
   }
 
   /** A writer for a response, continuing after what is already recorded (nothing, for a new one). */
-  public JournalWriter writer(String id, Recorded existing, int existingBatches) {
-    return new JournalWriter(this, id, existing.lastSeq() + 1, existingBatches, existing.raw().length());
+  public JournalWriter writer(String id, Recorded existing, int existingBatches, String replyTo) {
+    return new JournalWriter(this, id, existing.lastSeq() + 1, existingBatches, existing.raw().length(), replyTo);
   }
 
   /** Stores one batch; resolves when it is in Hazelcast (and its backup). */
@@ -68,8 +68,9 @@ public final class Journal {
     return onContext(batches.setAsync(key(id, n), text, retentionMillis, TimeUnit.MILLISECONDS));
   }
 
-  void publish(String id, StreamEvent e) {
-    vertx.eventBus().publish(Addresses.out(id), e.encode());
+  /** Sends stored events to the ingress instance that holds the request's client. */
+  void deliver(String replyTo, String id, List<StreamEvent> events) {
+    vertx.eventBus().send(replyTo, new EventBatch(id, events).encode());
   }
 
   public Future<Void> putState(JsonObject state) {
@@ -92,22 +93,32 @@ public final class Journal {
   }
 
   /** What {@link #read} returns plus how many batches it came from (where a resumed writer continues). */
-  public record Read(Recorded recorded, int batches) {}
+  public record Read(Recorded recorded, int batches) {
+    public static final Read EMPTY = new Read(new Recorded(List.of(), ""), 0);
+  }
 
   public Future<Read> readWithCount(String id) {
     // Most reads are of a request that has just been queued and has no batch yet. One async get of
     // batch #0 says so without a worker thread; the strided getAll below fans out to ~32 partitions
     // and, once per request, used to fill the worker pool and cap a node at ~60 requests/s.
-    return onContext(batches.getAsync(key(id, 0))).compose(first -> first == null
-        ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), 0))
-        : readAll(id));
+    return readFrom(id, 0);
   }
 
-  private Future<Read> readAll(String id) {
+  /**
+   * What is recorded from batch {@code from} on ({@code raw} then holds only those batches' text), and
+   * the batch count: how a follower polls for what is new.
+   */
+  public Future<Read> readFrom(String id, int from) {
+    return onContext(batches.getAsync(key(id, from))).compose(first -> first == null
+        ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), from))
+        : readAll(id, from));
+  }
+
+  private Future<Read> readAll(String id, int from) {
     return vertx.executeBlocking(() -> {
       List<StreamEvent> events = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
-      int n = 0;
+      int n = from;
       while (true) {
         Set<String> keys = new HashSet<>();
         for (int i = n; i < n + READ_STRIDE; i++) keys.add(key(id, i));

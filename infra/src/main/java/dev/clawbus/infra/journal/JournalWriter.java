@@ -16,6 +16,8 @@ import java.util.List;
 public final class JournalWriter {
   private final Journal journal;
   private final String id;
+  /** The ingress instance that holds the client, or null when none does (a replay-only request). */
+  private final String replyTo;
   private long nextSeq;
   private int nextBatch;
   private List<StreamEvent> pending = new ArrayList<>();
@@ -25,7 +27,8 @@ public final class JournalWriter {
   /** Length of the whole raw text as recorded: batches written plus what is pending. */
   private int rawLength;
 
-  JournalWriter(Journal journal, String id, long nextSeq, int nextBatch, int rawLength) {
+  JournalWriter(Journal journal, String id, long nextSeq, int nextBatch, int rawLength, String replyTo) {
+    this.replyTo = replyTo;
     this.rawLength = rawLength;
     this.journal = journal;
     this.id = id;
@@ -84,9 +87,9 @@ public final class JournalWriter {
     JsonObject record = new JsonObject().put("e", events).put("r", raw);
     if (cut >= 0) record.put("rt", cut);
     journal.storeBatch(id, nextBatch++, record).onComplete(ar -> {
-      // Published even if the store failed: the live client must not stall because Hazelcast did;
+      // Delivered even if the store failed: the live client must not stall because Hazelcast did;
       // only a later takeover could then diverge, which is the lesser harm.
-      for (StreamEvent e : batch) journal.publish(id, e);
+      if (replyTo != null) journal.deliver(replyTo, id, batch);
       writing = false;
       flush();
     });

@@ -18,4 +18,11 @@ class StreamEventTest {
     assertTrue(StreamEvent.done(1).terminal());
     assertThrows(IllegalArgumentException.class, () -> StreamEvent.decode("garbage"));
   }
+
+  @Test
+  void batchesRoundTripWithNewlinesAndColonsInData() {
+    EventBatch b = new EventBatch("req-1", java.util.List.of(StreamEvent.chunk(3, "{\"a\":\"x:1\\ny\"}"),
+        StreamEvent.chunk(4, "{}"), StreamEvent.done(5)));
+    assertEquals(b, EventBatch.decode(b.encode()));
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clawbus.infra.cluster.ClusterSetup;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -57,15 +58,20 @@ class JournalTest {
     List<String> live = new CopyOnWriteArrayList<>();
     List<Long> publishedBeforeStored = new CopyOnWriteArrayList<>();
     List<Long> checked = new CopyOnWriteArrayList<>();
-    await(vertx.eventBus().<String>consumer(Addresses.out(id), m -> {
-      live.add(m.body());
-      long seq = StreamEvent.decode(m.body()).seq();
-      journal.read(id).onSuccess(r -> {
-        if (r.events().size() < seq + 1) publishedBeforeStored.add(seq);
-        checked.add(seq);
-      });
+    String ingress = Addresses.ingress("journal-test");
+    await(vertx.eventBus().<String>consumer(ingress, m -> {
+      EventBatch batch = EventBatch.decode(m.body());
+      assertEquals(id, batch.requestId());
+      for (StreamEvent e : batch.events()) {
+        live.add(e.encode());
+        long seq = e.seq();
+        journal.read(id).onSuccess(r -> {
+          if (r.events().size() < seq + 1) publishedBeforeStored.add(seq);
+          checked.add(seq);
+        });
+      }
     }).completion());
-    JournalWriter w = journal.writer(id, new Recorded(List.of(), ""), 0);
+    JournalWriter w = journal.writer(id, new Recorded(List.of(), ""), 0, ingress);
     vertx.runOnContext(v -> {
       for (int i = 0; i < 200; i++) {
         w.appendRaw("w" + i + " ");
@@ -88,7 +94,7 @@ class JournalTest {
   @Test
   void rawTextCutBackIsRecordedForWhoeverContinues() throws Exception {
     String id = "cut-1";
-    JournalWriter w = journal.writer(id, new Recorded(List.of(), ""), 0);
+    JournalWriter w = journal.writer(id, new Recorded(List.of(), ""), 0, null);
     vertx.runOnContext(v -> {
       w.appendRaw("Checking. ");
       w.append(StreamEvent.chunk(0, "{}"));
@@ -100,7 +106,7 @@ class JournalTest {
     });
     Journal.Read read = eventually(() -> await(journal.readWithCount(id)), r -> r.recorded().events().size() == 3);
     assertEquals("Checking. <tool_call>\n<function=exec>", read.recorded().raw());
-    JournalWriter resumed = journal.writer(id, read.recorded(), read.batches());
+    JournalWriter resumed = journal.writer(id, read.recorded(), read.batches(), null);
     assertEquals(3, resumed.nextSeq());
     vertx.runOnContext(v -> {
       resumed.truncateRaw(3);
