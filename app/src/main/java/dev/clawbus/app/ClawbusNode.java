@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * one; end-to-end tests start them in-process.
  */
 public final class ClawbusNode implements AutoCloseable {
-  static final int INGRESS_INSTANCES = 4;
+  static final int INGRESS_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private final ClawbusConfig config;
   private final Vertx vertx;
@@ -70,9 +70,8 @@ public final class ClawbusNode implements AutoCloseable {
       await(vertx.deployVerticle(new ParserVerticle(), options));
       await(vertx.deployVerticle(new TransformerVerticle(), options));
       await(vertx.deployVerticle(new DispatcherVerticle(), options));
-      // Several ingress instances (Vert.x shares the port among them): the cluster manager serialises
-      // event-bus registrations per context, and every request registers and unregisters its own
-      // address, so one instance capped the node at ~50 requests/s (measured).
+      // One ingress instance per core (Vert.x shares the port among them): HTTP parsing and SSE writes
+      // of many clients spread over the event loops instead of queueing on one.
       if (cfg.port() == 0) {
         cfg = cfg.with(ClawbusConfig.PORT, LocalPorts.free(cfg.host()));
       }
