@@ -27,6 +27,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Kafka brings log4j-api without a backend; its simple context keeps it from complaining at start.
+    System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
     System.exit(run(args));
   }
 
