@@ -72,7 +72,7 @@ public final class ClawbusConfig {
   public static final Option LOOP_MAX_REPEATS = new Option("loop-max-repeats", "CLAWBUS_LOOP_MAX_REPEATS", "5",
       "loop guard: stop after the same tool call with the same arguments ends the history this many times", INT);
   public static final Option LOOP_MAX_CALLS_PER_TURN = new Option("loop-max-calls-per-turn",
-      "CLAWBUS_LOOP_MAX_CALLS_PER_TURN", "100", "loop guard: stop after this many tool calls since the last user message", INT);
+      "CLAWBUS_LOOP_MAX_CALLS_PER_TURN", "60", "loop guard: stop after this many tool calls since the last user message", INT);
 
   /** Options of {@code clawbus serve}, in --help order. */
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
