@@ -104,9 +104,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private void onDispatch(Message<String> msg) {
     RequestEnvelope env;
     try {
-      env = new RequestEnvelope(new JsonObject(msg.body()));
-      env.id();
-    } catch (RuntimeException e) {
+      env = RequestEnvelope.parse(msg.body());
+    } catch (IllegalArgumentException e) {
       msg.fail(400, "unreadable request envelope: " + e.getMessage());
       return;
     }
@@ -119,9 +118,8 @@ public final class DispatcherVerticle extends VerticleBase {
     offsets.received(tp, rec.offset());
     RequestEnvelope env;
     try {
-      env = new RequestEnvelope(new JsonObject(rec.value()));
-      env.id();
-    } catch (RuntimeException e) {
+      env = RequestEnvelope.parse(rec.value());
+    } catch (IllegalArgumentException e) {
       LOG.warn("unreadable record at {}-{}@{}: sent to {}", rec.topic(), rec.partition(), rec.offset(),
           Topics.REQUESTS_DLQ);
       deadLetter(rec.key(), rec.value(), "unreadable request record: " + e.getMessage())
@@ -225,11 +223,11 @@ public final class DispatcherVerticle extends VerticleBase {
     if (o.error() == null) {
       state.put(RequestState.STATUS, RequestState.DONE).remove(RequestState.ERROR);
     } else {
-      state.put(RequestState.STATUS, o.error().status() == 499 ? RequestState.CANCELLED : RequestState.FAILED)
+      state.put(RequestState.STATUS, ResponseRun.isCancellation(o.error()) ? RequestState.CANCELLED : RequestState.FAILED)
           .put(RequestState.ERROR, o.error().body().getJsonObject("error"));
     }
     Future<?> recorded = journal.putState(state);
-    if (o.error() != null && o.error().status() != 499) {
+    if (o.error() != null && !ResponseRun.isCancellation(o.error())) {
       recorded = recorded.eventually(() -> deadLetter(env.id(), env.json().copy()
           .put("error", o.error().body().getJsonObject("error")).put("status", o.error().status())
           .put("attempts", o.attempts()).encode(), o.error().getMessage()));

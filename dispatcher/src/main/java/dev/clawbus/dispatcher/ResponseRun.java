@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,15 +87,9 @@ final class ResponseRun implements ParserSink {
     this.settings = settings;
     this.journal = journal;
     this.writer = ChunkWriter.of(env);
-    JsonArray tools = "none".equals(env.body().getValue("tool_choice")) ? null : env.body().getJsonArray("tools");
-    String idPrefix = "call" + env.id().replaceAll("[^A-Za-z0-9]", "");
-    String prefix = idPrefix.length() > 28 ? idPrefix.substring(0, 28) : idPrefix;
-    java.util.function.IntFunction<String> ids = i -> prefix + "t" + i;
-    ParserOptions options = tools == null || tools.isEmpty() ? ParserOptions.noTools(env.reasoning(), ids)
-        : new ParserOptions(ToolSpec.fromRequestTools(tools), false, env.reasoning(), ids);
     this.parserFormat = env.parser();
-    this.parserOptions = options;
-    this.parser = ToolParsers.create(parserFormat, options);
+    this.parserOptions = parserOptions(env);
+    this.parser = ToolParsers.create(parserFormat, parserOptions);
     if (!resumeFrom.events().isEmpty()) {
       resume(resumeFrom);
     }
@@ -156,6 +151,20 @@ final class ResponseRun implements ParserSink {
     replay(parser, raw);
   }
 
+  /**
+   * The request's tools (none when it offered none, or said {@code tool_choice: "none"}: then nothing
+   * becomes a call), and tool-call ids that are alphanumeric (OpenClaw strips the rest) and the same
+   * for the same request and index, so a continued or re-run answer keeps them.
+   */
+  private static ParserOptions parserOptions(RequestEnvelope env) {
+    JsonArray tools = "none".equals(env.body().getValue("tool_choice")) ? null : env.body().getJsonArray("tools");
+    String idPrefix = "call" + env.id().replaceAll("[^A-Za-z0-9]", "");
+    String prefix = idPrefix.length() > 28 ? idPrefix.substring(0, 28) : idPrefix;
+    IntFunction<String> ids = i -> prefix + "t" + i;
+    return tools == null || tools.isEmpty() ? ParserOptions.noTools(env.reasoning(), ids)
+        : new ParserOptions(ToolSpec.fromRequestTools(tools), false, env.reasoning(), ids);
+  }
+
   Future<Outcome> run() {
     startAttempt();
     return outcome.future();
@@ -168,8 +177,15 @@ final class ResponseRun implements ParserSink {
     fail(cancelled());
   }
 
+  /** 499, as proxies say "client closed request": never sent as a status, only in the error event. */
+  private static final int CANCELLED_STATUS = 499;
+
   static OpenAiError cancelled() {
-    return new OpenAiError(499, "request_cancelled", "cancelled", null, "The request was cancelled.");
+    return new OpenAiError(CANCELLED_STATUS, "request_cancelled", "cancelled", null, "The request was cancelled.");
+  }
+
+  static boolean isCancellation(OpenAiError e) {
+    return e.status() == CANCELLED_STATUS;
   }
 
   /** One HTTP call to vLLM; callbacks of an abandoned attempt are ignored. */
@@ -179,9 +195,15 @@ final class ResponseRun implements ParserSink {
     long lastDataAt = System.currentTimeMillis();
     long stallTimer = -1;
 
-    void abort() {
+    /** The stream ended well: the connection goes back to the pool. */
+    void end() {
       over = true;
       if (stallTimer >= 0) vertx.cancelTimer(stallTimer);
+    }
+
+    /** The attempt failed or is abandoned: the connection is reset so vLLM stops generating. */
+    void abort() {
+      end();
       if (request != null) request.reset();
     }
   }
@@ -225,7 +247,7 @@ final class ResponseRun implements ParserSink {
         if (status >= 500 || status == 429 || status == 408) {
           retryLater(a, e.getMessage());
         } else {
-          a.over = true;
+          a.end();
           fail(e);
         }
       });
@@ -254,8 +276,7 @@ final class ResponseRun implements ParserSink {
   private void onData(Attempt a, String data) {
     a.lastDataAt = System.currentTimeMillis();
     if ("[DONE]".equals(data)) {
-      a.over = true;
-      if (a.stallTimer >= 0) vertx.cancelTimer(a.stallTimer);
+      a.end();
       complete();
       return;
     }

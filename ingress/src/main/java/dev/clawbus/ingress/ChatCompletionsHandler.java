@@ -66,7 +66,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     String idemKey = ctx.request().getHeader("Idempotency-Key");
     String id = ctx.get(RequestIds.KEY);
     if (idemKey != null && !idemKey.isBlank()) {
-      id = "k" + sha256(tenant + "\u0000" + idemKey).substring(0, 31);
+      id = "k" + sha256(tenant, idemKey.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
       ctx.response().putHeader(RequestIds.HEADER, id);
     }
     boolean named = idemKey != null || Boolean.TRUE.equals(ctx.get(RequestIds.CLIENT_GIVEN));
@@ -155,7 +155,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (window <= 0) {
       return Future.succeededFuture(null);
     }
-    String key = sha256(tenant + "\u0000" + ctx.body().asString());
+    String key = sha256(tenant, ctx.body().buffer().getBytes());
     return vertx.executeBlocking(() -> dedupe.putIfAbsent(key, id, window, TimeUnit.SECONDS), false)
         .compose(previous -> previous == null ? Future.succeededFuture(null) : journal.state(previous).map(s -> {
           // No state yet: the first is still on its way to the queue, attach to it.
@@ -164,9 +164,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         }));
   }
 
-  static String sha256(String s) {
+  static String sha256(String prefix, byte[] body) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(prefix.getBytes(StandardCharsets.UTF_8));
+      d.update((byte) 0);
+      return HexFormat.of().formatHex(d.digest(body));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -43,6 +43,20 @@ public final class RequestEnvelope {
         .put(DEADLINE_AT, deadlineAtMillis));
   }
 
+  /** Reads an envelope from its JSON text; throws IllegalArgumentException when it is not one. */
+  public static RequestEnvelope parse(String text) {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage());
+    }
+    if (!(json.getValue(ID) instanceof String) || !(json.getValue(BODY) instanceof JsonObject)) {
+      throw new IllegalArgumentException("no request id or body");
+    }
+    return new RequestEnvelope(json);
+  }
+
   public JsonObject json() { return json; }
   public String id() { return json.getString(ID); }
   public String completionId() { return json.getString(COMPLETION_ID); }
