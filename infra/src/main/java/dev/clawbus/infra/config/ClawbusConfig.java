@@ -105,7 +105,8 @@ public final class ClawbusConfig {
     Map<String, Option> byName = new LinkedHashMap<>();
     options.forEach(o -> byName.put(o.name(), o));
 
-    String configPath = flags.getOrDefault(CONFIG.name(), env.getOrDefault(CONFIG.env(), ""));
+    String configPath = !options.contains(CONFIG) ? ""
+        : flags.getOrDefault(CONFIG.name(), env.getOrDefault(CONFIG.env(), ""));
     JsonObject file = configPath.isBlank() ? new JsonObject() : readFile(configPath);
     for (String key : file.fieldNames()) {
       if (!byName.containsKey(key) && !key.equals("models")) {

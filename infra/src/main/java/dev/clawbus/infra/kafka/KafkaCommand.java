@@ -1,9 +1,12 @@
 package dev.clawbus.infra.kafka;
 
 import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.config.ConfigException;
+import dev.clawbus.infra.config.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,15 +15,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class KafkaCommand {
   static final int DEFAULT_PORT = 9092;
+  private static final Option PORT = new Option("port", null, String.valueOf(DEFAULT_PORT), "listener port",
+      Option.Kind.INT);
+  private static final Option DATA_DIR = new Option("data-dir", null, defaultDataDir().toString(),
+      "broker data, kept across restarts", Option.Kind.STRING);
+  private static final List<Option> OPTIONS = List.of(PORT, DATA_DIR);
 
   private KafkaCommand() {}
 
   static String help() {
     return "Usage: clawbus kafka [--port PORT] [--data-dir DIR]\n"
         + "Runs a single-node Kafka broker (KRaft) on 127.0.0.1 until stopped.\n"
-        + "  --port PORT       listener port [default " + DEFAULT_PORT + "]\n"
-        + "  --data-dir DIR    broker data, kept across restarts [default " + defaultDataDir() + "]\n"
-        + "  --help            this text\n";
+        + ClawbusConfig.help(OPTIONS);
   }
 
   static Path defaultDataDir() {
@@ -38,31 +44,20 @@ public final class KafkaCommand {
    */
   static int run(List<String> args, PrintStream out, PrintStream err, CompletableFuture<Void> stop,
       boolean shutdownHook) {
-    int port = DEFAULT_PORT;
-    Path dataDir = defaultDataDir();
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(help());
+      return 0;
+    }
+    int port;
+    Path dataDir;
     try {
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        String value = null;
-        int eq = a.indexOf('=');
-        if (a.startsWith("--") && eq > 0) {
-          value = a.substring(eq + 1);
-          a = a.substring(0, eq);
-        }
-        switch (a) {
-          case "--help", "-h" -> {
-            out.print(help());
-            return 0;
-          }
-          case "--port" -> {
-            String v = value != null ? value : next(args, ++i, a);
-            port = parsePort(v);
-          }
-          case "--data-dir" -> dataDir = Path.of(value != null ? value : next(args, ++i, a));
-          default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see --help)");
-        }
+      ClawbusConfig cfg = ClawbusConfig.load(args, Map.of(), OPTIONS);
+      port = cfg.json().getInteger(PORT.key());
+      dataDir = Path.of(cfg.json().getString(DATA_DIR.key()));
+      if (port > 65535) {
+        throw new ConfigException("--port must be a number between 0 and 65535, not '" + port + "'");
       }
-    } catch (IllegalArgumentException e) {
+    } catch (ConfigException e) {
       err.println("clawbus kafka: " + e.getMessage());
       return 2;
     }
@@ -88,24 +83,5 @@ public final class KafkaCommand {
       kafka.close();
     }
     return 0;
-  }
-
-  private static String next(List<String> args, int i, String flag) {
-    if (i >= args.size()) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args.get(i);
-  }
-
-  private static int parsePort(String v) {
-    try {
-      int p = Integer.parseInt(v.trim());
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      return p;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port must be a number between 0 and 65535, not '" + v + "'");
-    }
   }
 }
