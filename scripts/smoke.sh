@@ -33,6 +33,15 @@ echo "sse: $(echo "$sse" | head -3)"
 echo "$sse" | grep -q '^data: {"id":"chatcmpl-'
 echo "$sse" | tail -2 | grep -q '^data: \[DONE\]'
 
+tool=$(curl -sf "$base/v1/chat/completions" -H 'content-type: application/json' -d '{
+  "model":"clawbus-sim",
+  "messages":[{"role":"user","content":"list files [[sim tool=exec args={\"command\":\"ls -la\"} mode=xml]]"}],
+  "tools":[{"type":"function","function":{"name":"exec","parameters":{"type":"object",
+           "properties":{"command":{"type":"string"}}}}}]}')
+echo "tool: ${tool:0:300}"
+echo "$tool" | grep -q '"finish_reason":"tool_calls"'
+echo "$tool" | grep -q '"arguments":"{\\"command\\":\\"ls -la\\"}"'
+
 bad=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/chat/completions" -H 'content-type: application/json' -d '{nope')
 [ "$bad" = 400 ] || { echo "smoke: malformed JSON gave $bad"; exit 1; }
 echo "smoke: ok"
