@@ -5,6 +5,7 @@ import dev.clawbus.infra.journal.Journal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ final class EventFollower {
       if (closed) return;
       if (ar.succeeded()) {
         nextBatch = ar.result().batches();
-        for (StreamEvent e : ar.result().recorded().events()) deliver(e);
+        deliverAll(ar.result().recorded().events());
       } else {
         LOG.warn("journal of {} unreadable: {}", id, ar.cause().toString());
       }
@@ -60,17 +61,21 @@ final class EventFollower {
     });
   }
 
-  /** An event of the request, live or from the journal; anything at or before the cursor is dropped. */
-  void deliver(StreamEvent e) {
-    if (closed || e.seq() <= last) {
-      return;
+  /**
+   * Events of the request, live or from the journal, in order: those at or before the cursor are
+   * dropped, the rest go to the client together.
+   */
+  void deliverAll(List<StreamEvent> events) {
+    if (closed) return;
+    int from = 0;
+    while (from < events.size() && events.get(from).seq() <= last) from++;
+    if (from == events.size()) return;
+    List<StreamEvent> fresh = events.subList(from, events.size());
+    if (fresh.get(0).seq() > last + 1) {
+      LOG.warn("request {}: events {}..{} missing from the journal", id, last + 1, fresh.get(0).seq() - 1);
     }
-    if (e.seq() > last + 1) {
-      // Only if a journal write failed while the event still went out live: say so and go on.
-      LOG.warn("request {}: events {}..{} missing from the journal", id, last + 1, e.seq() - 1);
-    }
-    last = e.seq();
-    if (sink.accept(e)) {
+    last = fresh.get(fresh.size() - 1).seq();
+    if (sink.acceptAll(fresh)) {
       close();
     }
   }

@@ -2,7 +2,6 @@ package dev.clawbus.ingress;
 
 import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.EventBatch;
-import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,7 +23,7 @@ final class LiveRequests {
       EventBatch batch = EventBatch.decode(msg.body());
       EventFollower f = followers.get(batch.requestId());
       if (f != null) {
-        for (StreamEvent e : batch.events()) f.deliver(e);
+        f.deliverAll(batch.events());
       }
     });
     return consumer.completion();

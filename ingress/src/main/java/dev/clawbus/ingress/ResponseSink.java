@@ -10,6 +10,14 @@ interface ResponseSink {
   /** The next event; returns true when it was terminal and the response is finished. */
   boolean accept(StreamEvent event);
 
+  /** The next events, in order (a journal batch); returns true when the response is finished. */
+  default boolean acceptAll(java.util.List<StreamEvent> events) {
+    for (StreamEvent e : events) {
+      if (accept(e)) return true;
+    }
+    return false;
+  }
+
   /** Called once the client is gone or the response ended, to release timers. */
   void close();
 }

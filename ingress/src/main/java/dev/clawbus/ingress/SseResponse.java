@@ -39,6 +39,41 @@ final class SseResponse implements ResponseSink {
     }
   }
 
+  /** A batch goes out in one write: one syscall per batch instead of one per token. */
+  @Override
+  public boolean acceptAll(java.util.List<StreamEvent> events) {
+    if (events.size() == 1 || (!resp.headWritten() && events.get(0).type() == StreamEvent.ERROR)) {
+      return ResponseSink.super.acceptAll(events);
+    }
+    if (finished) return true;
+    Buffer b = Buffer.buffer(events.size() * 256);
+    StreamEvent last = null;
+    for (StreamEvent e : events) {
+      append(b, e);
+      last = e;
+      if (e.terminal()) break;
+    }
+    write(b);
+    if (last.terminal()) {
+      end();
+      return true;
+    }
+    return false;
+  }
+
+  private static void append(Buffer b, StreamEvent e) {
+    if (e.type() != StreamEvent.ERROR) {
+      b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
+    }
+    b.appendString("data: ").appendString(e.data()).appendString("\n\n");
+  }
+
+  private void end() {
+    finished = true;
+    close();
+    if (!resp.ended() && !resp.closed()) resp.end();
+  }
+
   @Override
   public boolean accept(StreamEvent e) {
     if (finished) return true;
@@ -49,15 +84,10 @@ final class SseResponse implements ResponseSink {
       return true;
     }
     Buffer b = Buffer.buffer(e.data().length() + 24);
-    if (e.type() != StreamEvent.ERROR) {
-      b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
-    }
-    b.appendString("data: ").appendString(e.data()).appendString("\n\n");
+    append(b, e);
     write(b);
     if (e.terminal()) {
-      finished = true;
-      close();
-      if (!resp.ended() && !resp.closed()) resp.end();
+      end();
       return true;
     }
     return false;
