@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,24 +17,16 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SimChaosTest {
-  static Vertx vertx;
-  static VllmSimulator sim;
-  static SimClient client;
-  static int port;
+class SimChaosTest extends SimTestBase {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withTtftMs(1).withTokensPerSecond(1000)
-        .withAdminPort(0));
-    port = await(sim.start());
-    client = new SimClient(vertx, 8);
+    startSim(SimOptions.defaults().withPort(0).withTtftMs(1).withTokensPerSecond(1000)
+        .withAdminPort(0), 8);
   }
 
   @AfterEach
@@ -43,11 +34,6 @@ class SimChaosTest {
     await(sim.chaos().reset());
   }
 
-  @AfterAll
-  static void stop() {
-    await(sim.stop());
-    await(vertx.close());
-  }
 
   static JsonObject chat(String text) {
     return new JsonObject().put("model", "clawbus-sim").put("stream", true)

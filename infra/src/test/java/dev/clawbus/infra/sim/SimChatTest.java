@@ -7,34 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SimChatTest {
-  static Vertx vertx;
-  static VllmSimulator sim;
-  static SimClient client;
-  static int port;
+class SimChatTest extends SimTestBase {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withTtftMs(5).withTokensPerSecond(2000));
-    port = await(sim.start());
-    client = new SimClient(vertx, 8);
+    startSim(SimOptions.defaults().withPort(0).withTtftMs(5).withTokensPerSecond(2000), 8);
   }
 
-  @AfterAll
-  static void stop() {
-    await(sim.stop());
-    await(vertx.close());
-  }
 
   static JsonObject chat(String userText, boolean stream) {
     JsonObject body = new JsonObject().put("model", "clawbus-sim").put("messages", new JsonArray()

@@ -4,34 +4,20 @@ import static dev.clawbus.infra.sim.SimClient.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** continue_final_message regenerates the same answer and streams exactly the rest. */
-class SimContinuationTest {
-  static Vertx vertx;
-  static VllmSimulator sim;
-  static SimClient client;
-  static int port;
+class SimContinuationTest extends SimTestBase {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withTtftMs(1).withTokensPerSecond(5000));
-    port = await(sim.start());
-    client = new SimClient(vertx, 4);
+    startSim(SimOptions.defaults().withPort(0).withTtftMs(1).withTokensPerSecond(5000), 4);
   }
 
-  @AfterAll
-  static void stop() {
-    await(sim.stop());
-    await(vertx.close());
-  }
 
   static JsonArray conversation() {
     return new JsonArray()
