@@ -63,7 +63,7 @@ public final class Journal {
   Future<Void> storeBatch(String id, int n, JsonObject batch) {
     String text = batch.encode();
     if (kafka != null) {
-      kafka.batch(id, n, batch);
+      kafka.batch(id, n, text);
     }
     return onContext(batches.setAsync(key(id, n), text, retentionMillis, TimeUnit.MILLISECONDS));
   }

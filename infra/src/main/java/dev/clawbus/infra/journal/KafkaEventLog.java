@@ -2,7 +2,6 @@ package dev.clawbus.infra.journal;
 
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -20,7 +19,8 @@ final class KafkaEventLog {
   static final long FLUSH_MILLIS = 50;
 
   private final KafkaProducer<String, String> producer;
-  private final Map<String, JsonArray> pending = new LinkedHashMap<>();
+  /** Per request, the pending batches as JSON text, joined with commas: encoded once, for Hazelcast. */
+  private final Map<String, StringBuilder> pending = new LinkedHashMap<>();
   private final Vertx vertx;
   private final long timer;
 
@@ -30,8 +30,10 @@ final class KafkaEventLog {
     this.timer = vertx.setPeriodic(FLUSH_MILLIS, t -> flushAll());
   }
 
-  void batch(String id, int n, JsonObject data) {
-    pending.computeIfAbsent(id, k -> new JsonArray()).add(new JsonObject().put("n", n).put("data", data));
+  void batch(String id, int n, String dataJson) {
+    StringBuilder sb = pending.computeIfAbsent(id, k -> new StringBuilder());
+    if (sb.length() > 0) sb.append(',');
+    sb.append("{\"n\":").append(n).append(",\"data\":").append(dataJson).append('}');
   }
 
   void state(String id, JsonObject state) {
@@ -45,9 +47,9 @@ final class KafkaEventLog {
     pending.clear();
   }
 
-  private void flush(String id, JsonArray batches) {
-    if (batches != null && !batches.isEmpty()) {
-      producer.send(KafkaProducerRecord.create(Topics.EVENTS, id, new JsonObject().put("batches", batches).encode()));
+  private void flush(String id, StringBuilder batches) {
+    if (batches != null && batches.length() > 0) {
+      producer.send(KafkaProducerRecord.create(Topics.EVENTS, id, "{\"batches\":[" + batches + "]}"));
     }
   }
 
