@@ -6,14 +6,13 @@ import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.infra.cluster.ClusterSetup;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.journal.JournalRebuilder;
-import dev.clawbus.infra.kafka.EmbeddedKafka;
+import dev.clawbus.broker.EmbeddedKafka;
 import dev.clawbus.infra.kafka.LocalPorts;
 import dev.clawbus.infra.kafka.KafkaTopics;
-import dev.clawbus.infra.sim.SimOptions;
-import dev.clawbus.infra.sim.VllmSimulator;
+import dev.clawbus.sim.SimOptions;
+import dev.clawbus.sim.VllmSimulator;
 import dev.clawbus.ingress.IngressVerticle;
 import dev.clawbus.transformer.TransformerVerticle;
-import dev.clawbus.transformer.parser.ParserVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -67,7 +66,6 @@ public final class ClawbusNode implements AutoCloseable {
         cfg = cfg.with(ClawbusConfig.VLLM_URL, sim.baseUrl());
       }
       DeploymentOptions options = new DeploymentOptions().setConfig(cfg.json());
-      await(vertx.deployVerticle(new ParserVerticle(), options));
       await(vertx.deployVerticle(new TransformerVerticle(), options));
       await(vertx.deployVerticle(new DispatcherVerticle(), options));
       // One ingress instance per core (Vert.x shares the port among them): HTTP parsing and SSE writes

@@ -3,9 +3,9 @@ package dev.clawbus.app;
 import dev.clawbus.app.bench.BenchCommand;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ConfigException;
-import dev.clawbus.infra.kafka.KafkaCommand;
-import dev.clawbus.infra.sim.SimCommand;
-import dev.clawbus.transformer.parser.ParseCommand;
+import dev.clawbus.broker.KafkaCommand;
+import dev.clawbus.sim.SimCommand;
+import dev.clawbus.parser.ParseCommand;
 import java.util.Arrays;
 import java.util.List;
 

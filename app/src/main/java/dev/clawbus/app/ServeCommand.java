@@ -1,5 +1,6 @@
 package dev.clawbus.app;
 
+import dev.clawbus.infra.Failures;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.config.ConfigException;
@@ -24,7 +25,7 @@ final class ServeCommand {
     } catch (ConfigException e) {
       throw e;
     } catch (Exception e) {
-      System.err.println("clawbus: could not start: " + oneLine(e));
+      System.err.println("clawbus: could not start: " + Failures.oneLine(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -43,12 +44,5 @@ final class ServeCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
-  }
-
-  static String oneLine(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return msg.lines().findFirst().orElse(msg);
   }
 }

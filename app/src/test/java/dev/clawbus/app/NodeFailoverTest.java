@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.app.TestNodes.Sse;
-import dev.clawbus.infra.kafka.EmbeddedKafka;
+import dev.clawbus.broker.EmbeddedKafka;
 import dev.clawbus.infra.kafka.LocalPorts;
-import dev.clawbus.infra.sim.SimOptions;
-import dev.clawbus.infra.sim.VllmSimulator;
+import dev.clawbus.sim.SimOptions;
+import dev.clawbus.sim.VllmSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.app.TestNodes.Sse;
-import dev.clawbus.infra.sim.VllmSimulator;
+import dev.clawbus.sim.VllmSimulator;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;

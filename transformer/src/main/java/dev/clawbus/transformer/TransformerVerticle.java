@@ -13,7 +13,7 @@ import dev.clawbus.infra.kafka.KafkaClients;
 import java.time.Duration;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
-import dev.clawbus.transformer.parser.LoopGuard;
+import dev.clawbus.parser.LoopGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

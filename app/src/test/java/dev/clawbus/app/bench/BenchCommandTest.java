@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.app.ClawbusNode;
 import dev.clawbus.infra.config.ClawbusConfig;
-import dev.clawbus.infra.sim.SimOptions;
-import dev.clawbus.infra.sim.VllmSimulator;
+import dev.clawbus.sim.SimOptions;
+import dev.clawbus.sim.VllmSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;

@@ -16,9 +16,6 @@ public final class Addresses {
    */
   public static final String DISPATCH = "clawbus.dispatch";
 
-  /** Request/reply: parse model output with a named tool-call parser (the parser verticle). */
-  public static final String PARSE = "clawbus.parse";
-
   /** Publish: a request was cancelled; every dispatcher that runs it aborts the vLLM call. */
   public static final String CANCEL = "clawbus.cancel";
 

@@ -1,5 +1,7 @@
 package dev.clawbus.infra.contract;
 
+import dev.clawbus.parser.JsonText;
+
 /**
  * Writes the {@code chat.completion.chunk} texts of one response. {@code id}, {@code created} and
  * {@code model} are fixed per response (strict SDKs require them constant, across retries and

@@ -1,5 +1,7 @@
 package dev.clawbus.infra.kafka;
 
+import dev.clawbus.infra.Failures;
+
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,13 +63,13 @@ public final class KafkaTopics {
     }
   }
 
-  static void ensureBlocking(String bootstrap, int requestPartitions, Duration timeout) throws Exception {
+  public static void ensureBlocking(String bootstrap, int requestPartitions, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Admin admin;
     try {
       admin = admin(bootstrap, timeout);
     } catch (KafkaException e) {
-      throw new IllegalStateException("cannot use Kafka at " + bootstrap + ": " + EmbeddedKafka.oneLine(e), e);
+      throw new IllegalStateException("cannot use Kafka at " + bootstrap + ": " + Failures.oneLine(e), e);
     }
     try {
       int brokers;
@@ -98,7 +100,7 @@ public final class KafkaTopics {
           // Another node created it between our listTopics and createTopics.
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create Kafka topic " + t.name() + ": "
-                + EmbeddedKafka.oneLine(e), e);
+                + Failures.oneLine(e), e);
           }
         } catch (TimeoutException e) {
           throw new IllegalStateException("Kafka at " + bootstrap + " did not create topic " + t.name() + " within "
@@ -110,7 +112,7 @@ public final class KafkaTopics {
         throw new IllegalStateException("Kafka at " + bootstrap + " is not reachable (no answer within "
             + timeout.toSeconds() + " s)");
       }
-      throw new IllegalStateException("Kafka at " + bootstrap + " refused: " + EmbeddedKafka.oneLine(e), e);
+      throw new IllegalStateException("Kafka at " + bootstrap + " refused: " + Failures.oneLine(e), e);
     } finally {
       // Bounded: pending calls are abandoned rather than waited for.
       admin.close(Duration.ZERO);

@@ -10,7 +10,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.kafka.LocalPorts;
-import dev.clawbus.infra.kafka.NonDaemonThreads;
+import dev.clawbus.infra.testing.NonDaemonThreads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;

@@ -1,0 +1,44 @@
+package dev.clawbus.parser;
+
+/**
+ * One kind of tool-call block a family writes: where it starts, how its end is found, how it is decoded.
+ *
+ * @param start literal start marker
+ * @param markerInBody the marker is the first char of the value (bare {@code [} or {@code {})
+ * @param end how the end is found
+ * @param endMarkers for {@link End#MARKER}: the first of these closes the block; for {@link End#JSON_MARKER}
+ *     the first one outside a JSON string (a call's arguments may well mention the closing tag)
+ * @param startOnly only at the start of the answer (nothing but blanks and calls before it)
+ * @param lenientEof at the end of output an unclosed block is still decoded (for models whose stop token
+ *     replaces the closing tag); the decoder gets complete=false and must insist on inner completeness
+ */
+record Rule(String start, boolean markerInBody, End end, String[] endMarkers, BlockDecoder decoder,
+            boolean startOnly, boolean lenientEof) {
+
+  enum End { MARKER, JSON_MARKER, JSON, JSON_SEQ, PYTHON, MISTRAL }
+
+  static Rule marker(String start, BlockDecoder d, String... ends) {
+    return new Rule(start, false, End.MARKER, ends, d, false, true);
+  }
+
+  /** A JSON body closed by a tag; the tag inside a JSON string does not close it. */
+  static Rule jsonMarker(String start, BlockDecoder d, String end) {
+    return new Rule(start, false, End.JSON_MARKER, new String[] {end}, d, false, true);
+  }
+
+  static Rule json(String start, BlockDecoder d) {
+    return new Rule(start, start.equals("{") || start.equals("["), End.JSON, new String[0], d, false, false);
+  }
+
+  Rule onlyAtStart() {
+    return new Rule(start, markerInBody, end, endMarkers, decoder, true, lenientEof);
+  }
+
+  Rule withEnd(End e) {
+    return new Rule(start, markerInBody, e, endMarkers, decoder, startOnly, lenientEof);
+  }
+
+  Rule strictEof() {
+    return new Rule(start, markerInBody, end, endMarkers, decoder, startOnly, false);
+  }
+}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The auto format: corpus in src/test/resources/parser/auto.jsonl. */
-class AutoParserTest extends FamilyCasesTest {
-  AutoParserTest() {
-    super("auto");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The granite-20b-fc format: corpus in src/test/resources/parser/granite-20b-fc.jsonl. */
-class Granite20bFcParserTest extends FamilyCasesTest {
-  Granite20bFcParserTest() {
-    super("granite-20b-fc");
-  }
-}

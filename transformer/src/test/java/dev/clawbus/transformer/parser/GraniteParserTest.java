@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The granite format: corpus in src/test/resources/parser/granite.jsonl. */
-class GraniteParserTest extends FamilyCasesTest {
-  GraniteParserTest() {
-    super("granite");
-  }
-}

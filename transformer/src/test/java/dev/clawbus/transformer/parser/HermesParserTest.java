@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The hermes format: corpus in src/test/resources/parser/hermes.jsonl. */
-class HermesParserTest extends FamilyCasesTest {
-  HermesParserTest() {
-    super("hermes");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The internlm format: corpus in src/test/resources/parser/internlm.jsonl. */
-class InternLmParserTest extends FamilyCasesTest {
-  InternLmParserTest() {
-    super("internlm");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The jamba format: corpus in src/test/resources/parser/jamba.jsonl. */
-class JambaParserTest extends FamilyCasesTest {
-  JambaParserTest() {
-    super("jamba");
-  }
-}

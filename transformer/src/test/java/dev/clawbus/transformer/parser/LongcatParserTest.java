@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The longcat format: corpus in src/test/resources/parser/longcat.jsonl. */
-class LongcatParserTest extends FamilyCasesTest {
-  LongcatParserTest() {
-    super("longcat");
-  }
-}

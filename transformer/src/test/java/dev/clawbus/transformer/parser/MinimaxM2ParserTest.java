@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The minimax_m2 format: corpus in src/test/resources/parser/minimax_m2.jsonl. */
-class MinimaxM2ParserTest extends FamilyCasesTest {
-  MinimaxM2ParserTest() {
-    super("minimax_m2");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The minimax format: corpus in src/test/resources/parser/minimax.jsonl. */
-class MinimaxParserTest extends FamilyCasesTest {
-  MinimaxParserTest() {
-    super("minimax");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The mistral format: corpus in src/test/resources/parser/mistral.jsonl. */
-class MistralParserTest extends FamilyCasesTest {
-  MistralParserTest() {
-    super("mistral");
-  }
-}

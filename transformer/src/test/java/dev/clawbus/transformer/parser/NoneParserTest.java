@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The none format: corpus in src/test/resources/parser/none.jsonl. */
-class NoneParserTest extends FamilyCasesTest {
-  NoneParserTest() {
-    super("none");
-  }
-}

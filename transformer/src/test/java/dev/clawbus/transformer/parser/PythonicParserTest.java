@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The pythonic format: corpus in src/test/resources/parser/pythonic.jsonl. */
-class PythonicParserTest extends FamilyCasesTest {
-  PythonicParserTest() {
-    super("pythonic");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The qwen3_coder format: corpus in src/test/resources/parser/qwen3_coder.jsonl. */
-class Qwen3CoderParserTest extends FamilyCasesTest {
-  Qwen3CoderParserTest() {
-    super("qwen3_coder");
-  }
-}

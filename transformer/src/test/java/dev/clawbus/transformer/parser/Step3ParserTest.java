@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The step3 format: corpus in src/test/resources/parser/step3.jsonl. */
-class Step3ParserTest extends FamilyCasesTest {
-  Step3ParserTest() {
-    super("step3");
-  }
-}

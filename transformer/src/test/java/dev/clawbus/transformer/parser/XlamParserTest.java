@@ -1,8 +1,0 @@
-package dev.clawbus.transformer.parser;
-
-/** The xlam format: corpus in src/test/resources/parser/xlam.jsonl. */
-class XlamParserTest extends FamilyCasesTest {
-  XlamParserTest() {
-    super("xlam");
-  }
-}
