@@ -1,10 +1,12 @@
 package dev.clawbus.app;
 
-import dev.clawbus.dispatcher.DispatcherVerticle;
+import dev.clawbus.dispatcher.RunnerVerticle;
+import dev.clawbus.dispatcher.SchedulerVerticle;
+import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.infra.cluster.ClusterSetup;
-import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.journal.JournalRebuilder;
 import dev.clawbus.broker.EmbeddedKafka;
 import dev.clawbus.infra.kafka.LocalPorts;
@@ -19,6 +21,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +34,21 @@ import java.util.concurrent.TimeUnit;
 public final class ClawbusNode implements AutoCloseable {
   static final int INGRESS_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors());
 
+  /** Runners per node: per-token work spreads over the event loops. */
+  static final int RUNNER_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
   private final ClawbusConfig config;
   private final Vertx vertx;
+  private final NodeServices services;
   private final EmbeddedKafka kafka;
   private final VllmSimulator sim;
   private final int port;
 
-  private ClawbusNode(ClawbusConfig config, Vertx vertx, EmbeddedKafka kafka, VllmSimulator sim, int port) {
+  private ClawbusNode(ClawbusConfig config, Vertx vertx, NodeServices services, EmbeddedKafka kafka,
+      VllmSimulator sim, int port) {
     this.config = config;
     this.vertx = vertx;
+    this.services = services;
     this.kafka = kafka;
     this.sim = sim;
     this.port = port;
@@ -50,6 +61,7 @@ public final class ClawbusNode implements AutoCloseable {
     }
     EmbeddedKafka kafka = null;
     Vertx vertx = null;
+    NodeServices services = null;
     try {
       if (cfg.embeddedKafka()) {
         kafka = EmbeddedKafka.start(cfg.dataDir().resolve("kafka"), 0);
@@ -57,30 +69,43 @@ public final class ClawbusNode implements AutoCloseable {
       }
       vertx = await(ClusterSetup.clusteredVertx(cfg));
       await(KafkaTopics.ensure(vertx, cfg.kafka(), cfg.requestPartitions()));
-      JournalRebuilder.rebuild(new Journal(vertx, ClusterSetup.hazelcast(vertx), null,
-          Duration.ofSeconds(cfg.journalRetentionSeconds())), cfg.kafka(), Duration.ofSeconds(30));
       VllmSimulator sim = null;
       if (cfg.sim()) {
         sim = new VllmSimulator(vertx, SimOptions.defaults().withPort(0).withStrict(true));
         await(sim.start());
         cfg = cfg.with(ClawbusConfig.VLLM_URL, sim.baseUrl());
       }
-      DeploymentOptions options = new DeploymentOptions().setConfig(cfg.json());
-      await(vertx.deployVerticle(new TransformerVerticle(), options));
-      await(vertx.deployVerticle(new DispatcherVerticle(), options));
-      // One ingress instance per core (Vert.x shares the port among them): HTTP parsing and SSE writes
-      // of many clients spread over the event loops instead of queueing on one.
       if (cfg.port() == 0) {
         cfg = cfg.with(ClawbusConfig.PORT, LocalPorts.free(cfg.host()));
       }
-      await(vertx.deployVerticle(IngressVerticle::new, new DeploymentOptions().setConfig(cfg.json())
-          .setInstances(INGRESS_INSTANCES)));
-      return new ClawbusNode(cfg, vertx, kafka, sim, cfg.port());
+      services = NodeServices.start(vertx, cfg);
+      JournalRebuilder.rebuild(services.store(), services.journal(), cfg.kafka(), Duration.ofSeconds(30));
+      deploy(vertx, services);
+      return new ClawbusNode(cfg, vertx, services, kafka, sim, cfg.port());
     } catch (Exception e) {
       if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+      if (services != null) services.close();
       if (kafka != null) kafka.close();
       throw e;
     }
+  }
+
+  /**
+   * The pipeline's verticles: the transformer, one runner per core and the scheduler that feeds them, and one
+   * ingress instance per core (Vert.x shares the port among them), so HTTP parsing, SSE writes and per-token
+   * work spread over the event loops instead of queueing on one.
+   */
+  static void deploy(Vertx vertx, NodeServices services) throws Exception {
+    await(vertx.deployVerticle(new TransformerVerticle(services)));
+    List<String> runners = new ArrayList<>();
+    for (int i = 0; i < RUNNER_INSTANCES; i++) {
+      String address = Addresses.runner(UUID.randomUUID().toString());
+      await(vertx.deployVerticle(new RunnerVerticle(services, address)));
+      runners.add(address);
+    }
+    await(vertx.deployVerticle(new SchedulerVerticle(services, runners)));
+    await(vertx.deployVerticle(() -> new IngressVerticle(services), new DeploymentOptions()
+        .setInstances(INGRESS_INSTANCES)));
   }
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
@@ -103,6 +128,8 @@ public final class ClawbusNode implements AutoCloseable {
   public String url() { return "http://" + config.host() + ":" + port; }
   public VllmSimulator simulator() { return sim; }
 
+  public NodeServices services() { return services; }
+
   @Override
   public void close() {
     try {
@@ -110,6 +137,7 @@ public final class ClawbusNode implements AutoCloseable {
     } catch (Exception ignored) {
       // shutting down anyway
     }
+    services.close();
     if (kafka != null) kafka.close();
   }
 }

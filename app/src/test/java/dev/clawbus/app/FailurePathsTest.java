@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.app.TestNodes.Sse;
 import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.DeadLetter;
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -87,14 +88,16 @@ class FailurePathsTest {
         "authorization", "Bearer " + KEY).body());
     assertEquals("failed", state.getString("status"));
 
-    ConsumerRecord<String, String> dead = deadLetter("gone-for-good-1");
+    ConsumerRecord<String, String> dead = deadLetter("team-a/gone-for-good-1");
     assertNotNull(dead, "the request is in " + Topics.REQUESTS_DLQ);
-    assertTrue(new String(dead.headers().lastHeader("clawbus.reason").value(), StandardCharsets.UTF_8)
+    assertTrue(new String(dead.headers().lastHeader(DeadLetter.REASON_HEADER).value(), StandardCharsets.UTF_8)
         .contains("unreachable"));
-    JsonObject record = new JsonObject(dead.value());
-    assertEquals("team-a", record.getString("tenant"), "the tenant comes from the API key");
-    assertEquals(503, record.getInteger("status"));
-    assertNotNull(record.getJsonObject("body").getJsonArray("messages"), "enough to replay it");
+    DeadLetter record = DeadLetter.decode(dead.value());
+    assertEquals("team-a", record.tenant(), "the tenant comes from the API key");
+    assertEquals("gone-for-good-1", record.id());
+    assertEquals(503, record.error().status());
+    assertTrue(record.attempts() >= 1);
+    assertNotNull(record.envelope().body().getJsonArray("messages"), "enough to replay it");
   }
 
   private static ConsumerRecord<String, String> deadLetter(String id) {

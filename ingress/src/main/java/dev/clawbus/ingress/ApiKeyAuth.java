@@ -6,14 +6,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Bearer-key authentication; the key names the tenant that fair scheduling shares vLLM among. Without
- * configured keys (loopback only) everyone is let in and may name a tenant in {@code X-Clawbus-Tenant}.
+ * Bearer-key authentication; the key names the tenant whose requests it may see and that fair scheduling shares
+ * vLLM among. Without configured keys (loopback only) everyone is let in and may name a tenant in
+ * {@code X-Clawbus-Tenant}.
  */
 final class ApiKeyAuth implements Handler<RoutingContext> {
-  static final String TENANT = "clawbus.tenant";
   private static final String TENANT_HEADER = "X-Clawbus-Tenant";
+  /** Tenant names become part of request keys: no slash, bounded. */
+  static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final Map<String, String> keys;
 
@@ -25,7 +28,12 @@ final class ApiKeyAuth implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     if (keys.isEmpty()) {
       String t = ctx.request().getHeader(TENANT_HEADER);
-      ctx.put(TENANT, t == null || t.isBlank() || t.length() > 64 ? "default" : t);
+      if (t != null && !TENANT.matcher(t).matches()) {
+        HttpErrors.send(ctx.response(), OpenAiError.invalidRequest(null, "Invalid " + TENANT_HEADER
+            + " header: 1-64 letters, digits, dots, underscores or dashes."));
+        return;
+      }
+      ctx.put(Caller.KEY, new Caller(t == null ? "default" : t, false));
       ctx.next();
       return;
     }
@@ -36,11 +44,11 @@ final class ApiKeyAuth implements Handler<RoutingContext> {
       HttpErrors.send(ctx.response(), OpenAiError.unauthorized());
       return;
     }
-    ctx.put(TENANT, tenant);
+    ctx.put(Caller.KEY, new Caller(tenant, false));
     ctx.next();
   }
 
-  /** Constant-time comparison, so response timing does not leak key prefixes. */
+  /** Constant-time comparison over every key, so response timing does not leak key prefixes. */
   private String lookup(String key) {
     byte[] given = key.getBytes(StandardCharsets.UTF_8);
     String found = null;

@@ -22,7 +22,7 @@ final class EventFollower {
 
   private final Vertx vertx;
   private final Journal journal;
-  private final String id;
+  private final String key;
   private final ResponseSink sink;
   private final Promise<Void> ended = Promise.promise();
   private long last;
@@ -32,10 +32,10 @@ final class EventFollower {
   private Runnable onClose = () -> {};
 
   /** @param after deliver only events with a greater sequence number (-1: from the start) */
-  EventFollower(Vertx vertx, Journal journal, String id, long after, ResponseSink sink) {
+  EventFollower(Vertx vertx, Journal journal, String key, long after, ResponseSink sink) {
     this.vertx = vertx;
     this.journal = journal;
-    this.id = id;
+    this.key = key;
     this.last = after;
     this.sink = sink;
   }
@@ -49,13 +49,13 @@ final class EventFollower {
   private void poll() {
     timer = -1;
     if (closed) return;
-    journal.readFrom(id, nextBatch).onComplete(ar -> {
+    journal.readFrom(key, nextBatch).onComplete(ar -> {
       if (closed) return;
       if (ar.succeeded()) {
         nextBatch = ar.result().batches();
         deliverAll(ar.result().recorded().events());
       } else {
-        LOG.warn("journal of {} unreadable: {}", id, ar.cause().toString());
+        LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
       }
       if (!closed) timer = vertx.setTimer(POLL_MILLIS, t -> poll());
     });
@@ -72,7 +72,7 @@ final class EventFollower {
     if (from == events.size()) return;
     List<StreamEvent> fresh = events.subList(from, events.size());
     if (fresh.get(0).seq() > last + 1) {
-      LOG.warn("request {}: events {}..{} missing from the journal", id, last + 1, fresh.get(0).seq() - 1);
+      LOG.warn("request {}: events {}..{} missing from the journal", key, last + 1, fresh.get(0).seq() - 1);
     }
     last = fresh.get(fresh.size() - 1).seq();
     if (sink.acceptAll(fresh)) {

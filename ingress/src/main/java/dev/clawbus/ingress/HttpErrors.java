@@ -30,7 +30,7 @@ final class HttpErrors {
         try {
           return OpenAiError.fromBody(re.failureCode(), new JsonObject(re.getMessage()));
         } catch (RuntimeException notJson) {
-          return OpenAiError.server(500, "internal_error", re.getMessage());
+          return OpenAiError.server(500, "internal_error", "clawbus failed to handle the request.");
         }
       }
       if (re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -40,6 +40,6 @@ final class HttpErrors {
         return OpenAiError.server(503, "queue_timeout", "the request could not be queued in time; retry.");
       }
     }
-    return OpenAiError.server(500, "internal_error", "internal error: " + err.getClass().getSimpleName());
+    return OpenAiError.server(500, "internal_error", "clawbus failed to handle the request.");
   }
 }

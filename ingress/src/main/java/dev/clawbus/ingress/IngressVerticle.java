@@ -3,7 +3,7 @@ package dev.clawbus.ingress;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.OpenAiError;
-import dev.clawbus.infra.cluster.ClusterSetup;
+import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaTopics;
 import com.hazelcast.core.HazelcastInstance;
@@ -21,6 +21,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible HTTP API. It never calls vLLM for chat completions: those go over the event bus
@@ -28,6 +30,9 @@ import java.time.Duration;
  * other {@code /v1/*} endpoints through.
  */
 public final class IngressVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(IngressVerticle.class);
+
+  private final NodeServices node;
   private ClawbusConfig config;
   private HttpClient http;
   private VllmEndpoint endpoint;
@@ -35,9 +40,13 @@ public final class IngressVerticle extends VerticleBase {
   private HttpServer server;
   private HazelcastInstance hz;
 
+  public IngressVerticle(NodeServices node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    config = ClawbusConfig.of(config());
+    config = node.config();
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(3_000));
     endpoint = VllmEndpoint.parse(config.vllmUrl());
     catalog = new ModelCatalog(vertx, http, config);
@@ -47,18 +56,23 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/readyz").handler(this::ready);
-    router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    hz = ClusterSetup.hazelcast(vertx);
-    Journal journal = new Journal(vertx, hz, null, Duration.ofSeconds(config.journalRetentionSeconds()));
+    ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys());
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    for (String p : new String[] {"/v1/*", "/tokenize", "/detokenize", "/pooling", "/classify"}) {
+      router.route(p).handler(auth);
+      router.route(p).handler(bodies);
+    }
+    hz = node.hazelcast();
+    Journal journal = node.journal();
     LiveRequests live = new LiveRequests();
-    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal,
-        hz.getMap(ChatCompletionsHandler.DEDUPE_MAP), live));
-    new RequestsApi(vertx, journal, config.keepaliveSeconds() * 1000L).mount(router);
+    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal, node.store(),
+        live));
+    new RequestsApi(vertx, journal, node.store(), config.keepaliveSeconds() * 1000L).mount(router);
     router.get("/v1/models").handler(ctx -> catalog.list().onSuccess(list -> json(ctx, 200, list)));
-    router.route("/v1/*").handler(new PassThroughHandler(http, endpoint));
+    new PassThroughHandler(http, endpoint).mount(router);
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), new OpenAiError(404,
-        "invalid_request_error", "not_found", null, "Unknown path " + ctx.request().path())));
+        "invalid_request_error", "not_found", null, "Unknown path " + clip(ctx.request().path())
+        + ": clawbus serves the OpenAI API under /v1 (see its README).")));
     router.route().failureHandler(this::failure);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
@@ -97,18 +111,30 @@ public final class IngressVerticle extends VerticleBase {
     });
   }
 
+  /** Every failure gets OpenAI's error shape; an unexpected one is logged with the request id, never shown. */
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
     OpenAiError e;
     if (status == 413) {
       e = new OpenAiError(413, "invalid_request_error", "request_too_large", null,
           "Request body is larger than " + config.maxBodyBytes() + " bytes.");
+    } else if (status == 405) {
+      e = new OpenAiError(405, "invalid_request_error", "method_not_allowed", null,
+          "Method " + ctx.request().method().name() + " is not allowed on " + clip(ctx.request().path()) + ".");
     } else if (status >= 400 && status < 500) {
       e = new OpenAiError(status, "invalid_request_error", null, null, "Bad request.");
     } else {
-      e = OpenAiError.server(500, "internal_error", "internal error");
+      String id = ctx.get(RequestIds.KEY);
+      LOG.error("request {}: unexpected failure on {} {}", id, ctx.request().method(), ctx.request().path(),
+          ctx.failure());
+      e = OpenAiError.server(500, "internal_error", "clawbus failed to handle request " + id
+          + "; the failure is logged under that id.");
     }
     HttpErrors.send(ctx.response(), e);
+  }
+
+  private static String clip(String s) {
+    return s.length() > 100 ? s.substring(0, 100) + "…" : s;
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -21,7 +21,7 @@ final class LiveRequests {
   Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().consumer(address, msg -> {
       EventBatch batch = EventBatch.decode(msg.body());
-      EventFollower f = followers.get(batch.requestId());
+      EventFollower f = followers.get(batch.requestKey());
       if (f != null) {
         f.deliverAll(batch.events());
       }
@@ -34,12 +34,12 @@ final class LiveRequests {
     return address;
   }
 
-  void add(String requestId, EventFollower follower) {
-    followers.put(requestId, follower);
+  void add(String requestKey, EventFollower follower) {
+    followers.put(requestKey, follower);
   }
 
-  void remove(String requestId) {
-    followers.remove(requestId);
+  void remove(String requestKey) {
+    followers.remove(requestKey);
   }
 
   int size() {

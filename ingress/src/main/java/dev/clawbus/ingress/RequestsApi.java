@@ -2,29 +2,37 @@ package dev.clawbus.ingress;
 
 import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.CompletionAssembler;
+import dev.clawbus.infra.contract.ErrorInfo;
 import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.RequestRecord;
+import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.journal.Journal;
-import dev.clawbus.infra.journal.RequestState;
+import dev.clawbus.infra.lifecycle.RequestStore;
+import dev.clawbus.infra.lifecycle.Transition;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
- * The resume API: a request's state and finished answer, its events as SSE from any point (then live
- * until {@code [DONE]}), and cancellation. Every node answers for every request: state and journal
- * live in the cluster.
+ * The resume API: a request's state and finished answer, its events as SSE from any point (then live until
+ * {@code [DONE]}), and cancellation. Every node answers for every request (state and journal live in the
+ * cluster), and every lookup is scoped to the caller's tenant: another tenant's id is answered exactly like an
+ * unknown one. Admin keys see every tenant's requests.
  */
 final class RequestsApi {
   private final Vertx vertx;
   private final Journal journal;
+  private final RequestStore store;
   private final long keepaliveMillis;
 
-  RequestsApi(Vertx vertx, Journal journal, long keepaliveMillis) {
+  RequestsApi(Vertx vertx, Journal journal, RequestStore store, long keepaliveMillis) {
     this.vertx = vertx;
     this.journal = journal;
+    this.store = store;
     this.keepaliveMillis = keepaliveMillis;
   }
 
@@ -34,39 +42,56 @@ final class RequestsApi {
     router.post("/v1/requests/:id/cancel").handler(this::cancel);
   }
 
-  private static OpenAiError notFound(String id) {
+  static OpenAiError notFound(String id) {
     return new OpenAiError(404, "invalid_request_error", "request_not_found", "id",
-        "No request with id '" + id + "' (unknown, or older than the journal's retention).");
+        "No request with id '" + clip(id) + "' (unknown, or older than the journal's retention).");
   }
 
-  /** Looks up the request named in the path; answers 404 itself when there is none. */
-  private void withState(RoutingContext ctx, BiConsumer<String, JsonObject> then) {
+  private static String clip(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+
+  /**
+   * The caller's request named in the path; answers 404 itself when there is none. An admin key finds a request
+   * of any tenant (by {@code ?tenant=}, or by its id when only one tenant has it).
+   */
+  static void withRecord(RoutingContext ctx, RequestStore store, Consumer<RequestRecord> then) {
     String id = ctx.pathParam("id");
-    journal.state(id).onComplete(ar -> {
-      JsonObject state = ar.succeeded() ? ar.result() : null;
-      if (state == null) {
+    Caller caller = Caller.of(ctx);
+    Future<RequestRecord> found;
+    if (caller.admin()) {
+      String tenant = ctx.request().getParam("tenant");
+      found = tenant != null ? store.get(RequestRecord.key(tenant, id))
+          : store.find(null, null, id, 2).map(list -> list.size() == 1 ? list.get(0) : null);
+    } else {
+      found = store.get(RequestRecord.key(caller.tenant(), id));
+    }
+    found.onComplete(ar -> {
+      RequestRecord r = ar.succeeded() ? ar.result() : null;
+      if (r == null) {
         HttpErrors.send(ctx.response(), notFound(id));
       } else {
-        then.accept(id, state);
+        then.accept(r);
       }
     });
   }
 
   private void get(RoutingContext ctx) {
-    withState(ctx, (id, state) -> {
-      if (!RequestState.DONE.equals(state.getString(RequestState.STATUS))) {
-        json(ctx, state);
+    withRecord(ctx, store, rec -> {
+      JsonObject view = rec.publicView();
+      if (rec.status() != Status.DONE) {
+        json(ctx, view);
         return;
       }
-      journal.read(id).onComplete(rec -> {
-        if (rec.succeeded()) {
+      journal.read(rec.key()).onComplete(read -> {
+        if (read.succeeded()) {
           CompletionAssembler assembler = new CompletionAssembler();
-          for (StreamEvent e : rec.result().events()) {
+          for (StreamEvent e : read.result().recorded().events()) {
             if (e.type() == StreamEvent.CHUNK) assembler.accept(new JsonObject(e.data()));
           }
-          state.put("response", assembler.completion());
+          view.put("response", assembler.completion());
         }
-        json(ctx, state);
+        json(ctx, view);
       });
     });
   }
@@ -78,20 +103,21 @@ final class RequestsApi {
       String q = ctx.request().getParam("starting_after");
       String h = ctx.request().getHeader("Last-Event-ID");
       after = q != null ? Long.parseLong(q) : h != null ? Long.parseLong(h.trim()) : -1;
+      if (after < -1) throw new NumberFormatException();
     } catch (NumberFormatException e) {
       HttpErrors.send(ctx.response(), OpenAiError.invalidRequest("starting_after",
           "starting_after and Last-Event-ID must be an event sequence number."));
       return;
     }
-    withState(ctx, (id, state) -> {
+    withRecord(ctx, store, rec -> {
       SseResponse sink = new SseResponse(vertx, ctx.response(), keepaliveMillis);
-      sink.start(ChatCompletionsHandler.writerFor(id, state));
-      EventFollower follower = new EventFollower(vertx, journal, id, after, sink);
+      sink.start(ChatCompletionsHandler.writerFor(rec));
+      EventFollower follower = new EventFollower(vertx, journal, rec.key(), after, sink);
       ctx.response().closeHandler(v -> follower.close());
       follower.follow();
       // A client that saw everything up to the end already gets an empty, ended stream.
-      journal.read(id).onSuccess(rec -> {
-        if (rec.terminal() && follower.endedBefore(rec.lastSeq())) {
+      journal.read(rec.key()).onSuccess(read -> {
+        if (read.recorded().terminal() && follower.endedBefore(read.recorded().lastSeq())) {
           follower.close();
           sink.finish();
         }
@@ -99,22 +125,33 @@ final class RequestsApi {
     });
   }
 
+  /**
+   * Cancels the caller's request. A queued one is cancelled at once and never runs (the store's compare-and-set
+   * guarantees no dispatcher can start it afterwards); a running one has the cancel noted and its vLLM call is
+   * aborted where it runs (or by whoever takes it over, if that node dies first).
+   */
   private void cancel(RoutingContext ctx) {
-    withState(ctx, (id, state) -> {
-      String status = state.getString(RequestState.STATUS);
-      if (RequestState.terminal(status)) {
-        json(ctx, state);
-        return;
-      }
-      // A queued request is marked so no dispatcher starts it; a running one is aborted where it runs.
-      (RequestState.QUEUED.equals(status)
-          ? journal.putState(state.put(RequestState.STATUS, RequestState.CANCELLED))
-          : io.vertx.core.Future.succeededFuture())
-          .onComplete(x -> {
-            vertx.eventBus().publish(Addresses.CANCEL, id);
-            json(ctx, state.put(RequestState.STATUS, RequestState.QUEUED.equals(status)
-                ? RequestState.CANCELLED : "cancelling"));
-          });
+    withRecord(ctx, store, rec -> {
+      OpenAiError e = OpenAiError.cancelled();
+      store.apply(rec.key(), new Transition.Cancel(ErrorInfo.of(e), System.currentTimeMillis())).onComplete(ar -> {
+        if (ar.failed()) {
+          HttpErrors.send(ctx.response(), OpenAiError.server(503, "store_unavailable",
+              "the request could not be cancelled now; retry."));
+          return;
+        }
+        RequestRecord after = ar.result().record();
+        if (after == null) {
+          HttpErrors.send(ctx.response(), notFound(rec.id()));
+          return;
+        }
+        Future<Void> closed = Future.succeededFuture();
+        if (ar.result().changed() && after.status() == Status.CANCELLED) {
+          // Nobody runs it, and nobody ever will: its waiting clients get the terminal event from here.
+          closed = journal.endWithError(after.key(), e.status(), e.body().encode());
+        }
+        if (ar.result().changed()) vertx.eventBus().publish(Addresses.CANCEL, after.key());
+        closed.onComplete(x -> json(ctx, after.publicView()));
+      });
     });
   }
 

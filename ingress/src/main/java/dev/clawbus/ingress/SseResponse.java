@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Relays events as Server-Sent Events. Headers go out with the first event, so an error before any
- * output (a vLLM 400, say) is still a proper HTTP error; while nothing arrives an empty-delta chunk is
- * sent every keepalive period, because OpenClaw's idle timer ignores SSE comments. Each event carries
- * {@code id: <seq>} so a client can resume.
+ * output (a vLLM 400, say) is still a proper HTTP error; whenever nothing was written for a keepalive period an
+ * empty-delta chunk is sent, because OpenClaw's idle timer ignores SSE comments: the gap between two data events
+ * never exceeds the period (plus timer jitter). Each event carries {@code id: <seq>} so a client can resume.
  */
 final class SseResponse implements ResponseSink {
   private final Vertx vertx;
@@ -30,13 +30,26 @@ final class SseResponse implements ResponseSink {
   @Override
   public void start(ChunkWriter writer) {
     this.writer = writer;
-    if (keepaliveMillis > 0 && !finished) {
-      timer = vertx.setPeriodic(Math.max(50, keepaliveMillis / 2), t -> {
-        if (System.currentTimeMillis() - lastWrite >= keepaliveMillis) {
-          write(Buffer.buffer("data: ").appendString(writer.keepalive()).appendString("\n\n"));
-        }
-      });
+    if (keepaliveMillis > 0 && !finished && timer < 0) {
+      armKeepalive(keepaliveMillis - (System.currentTimeMillis() - lastWrite));
     }
+  }
+
+  /**
+   * One timer, re-armed for exactly what is left of the period since the last write: no timer work per token,
+   * and a keepalive goes out the moment a full period passed without data.
+   */
+  private void armKeepalive(long delay) {
+    timer = vertx.setTimer(Math.max(1, delay), t -> {
+      timer = -1;
+      if (finished) return;
+      long idle = System.currentTimeMillis() - lastWrite;
+      if (idle >= keepaliveMillis) {
+        write(Buffer.buffer("data: ").appendString(writer.keepalive()).appendString("\n\n"));
+        idle = 0;
+      }
+      armKeepalive(keepaliveMillis - idle);
+    });
   }
 
   /** A batch goes out in one write: one syscall per batch instead of one per token. */

@@ -4,91 +4,103 @@ import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestEnvelope;
+import dev.clawbus.infra.contract.RequestRecord;
+import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.Submission;
 import dev.clawbus.infra.contract.Topics;
-import dev.clawbus.infra.cluster.ClusterSetup;
-import dev.clawbus.infra.journal.Journal;
-import dev.clawbus.infra.journal.RequestState;
-import dev.clawbus.infra.kafka.KafkaClients;
-import java.time.Duration;
+import dev.clawbus.infra.lifecycle.DedupeClaims;
+import dev.clawbus.infra.lifecycle.RequestStore;
+import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.parser.LoopGuard;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request side of the transformer: validates a client request, normalises it for vLLM, checks the
- * loop guard, and makes it durable in Kafka {@link Topics#REQUESTS} (acks=all, idempotent producer)
- * before the ingress starts answering; with {@code --durability off} it hands it to a dispatcher on
- * {@link Addresses#DISPATCH} instead.
+ * Request side of the pipeline: validates a client request, normalises it for vLLM, checks the loop guard,
+ * claims its id, and starts it. A new request is handed to this node's dispatcher at once (its vLLM call
+ * starts while the request is written to Kafka {@link Topics#REQUESTS}, acks=all) and the reply — after which
+ * the client is answered — comes only once Kafka has it; the dispatcher holds the output until then too.
+ * A request that names an existing one of the same tenant (its id, idempotency key, or an identical body
+ * within the dedupe window) is answered from that one instead.
  */
 public final class TransformerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TransformerVerticle.class);
 
-  private static final long DISPATCH_TIMEOUT_MILLIS = 10_000;
-
+  private final NodeServices node;
   private ClawbusConfig config;
   private HttpClient http;
   private ModelCatalog catalog;
   private TokenBudget budget;
   private LoopGuard loopGuard;
-  private KafkaProducer<String, String> producer;
-  private Journal journal;
+  private RequestStore store;
+  private DedupeClaims dedupe;
+  private MessageConsumer<Submission> consumer;
+
+  public TransformerVerticle(NodeServices node) {
+    this.node = node;
+  }
 
   @Override
   public Future<?> start() {
-    config = ClawbusConfig.of(config());
+    config = node.config();
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     catalog = new ModelCatalog(vertx, http, config);
     budget = new TokenBudget(http, VllmEndpoint.parse(config.vllmUrl()));
     loopGuard = new LoopGuard(config.loopMaxRepeats(), config.loopMaxCallsPerTurn());
-    producer = KafkaClients.producer(vertx, config.kafka());
-    journal = new Journal(vertx, ClusterSetup.hazelcast(vertx), null,
-        Duration.ofSeconds(config.journalRetentionSeconds()));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.TRANSFORM, this::handle).completion();
+    store = node.store();
+    dedupe = new DedupeClaims(vertx, node.hazelcast());
+    consumer = vertx.eventBus().localConsumer(Addresses.TRANSFORM, this::handle);
+    return consumer.completion();
   }
 
   @Override
   public Future<?> stop() {
-    return producer.close().eventually(() -> http.close());
+    return http.close();
   }
 
-  private void handle(Message<JsonObject> msg) {
-    JsonObject sub = msg.body();
-    JsonObject body = sub.getJsonObject(Submission.BODY);
-    Future<JsonObject> reply;
+  private void handle(Message<Submission> msg) {
+    Submission sub = msg.body();
+    Future<Submission.Reply> reply;
     try {
-      RequestValidator.validate(body);
-      reply = submit(sub, body);
-    } catch (OpenAiError e) {
+      reply = submit(sub);
+    } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
     reply.onSuccess(msg::reply).onFailure(err -> {
-      OpenAiError e = err instanceof OpenAiError oe ? oe
-          : OpenAiError.server(503, "queue_unavailable", "could not queue the request: " + err.getMessage());
-      if (!(err instanceof OpenAiError)) {
-        LOG.warn("request {} not queued: {}", sub.getString(Submission.ID), err.toString());
-      }
+      OpenAiError e = err instanceof OpenAiError oe ? oe : internal(sub, err);
       msg.fail(e.status(), e.body().encode());
     });
   }
 
-  private Future<JsonObject> submit(JsonObject sub, JsonObject body) {
+  /** An unexpected failure: logged with the request id, answered without internals. */
+  private static OpenAiError internal(Submission sub, Throwable err) {
+    LOG.error("request {} ({}): unexpected failure", sub.id(), sub.tenant(), err);
+    return OpenAiError.server(500, "internal_error", "clawbus failed to handle request " + sub.id()
+        + "; the failure is logged under that id.");
+  }
+
+  private Future<Submission.Reply> submit(Submission sub) {
+    JsonObject body = sub.body();
+    RequestValidator.validate(body);
     String model = body.getString("model");
     Optional<String> loop = loopGuard.check(body.getJsonArray("messages"));
     if (loop.isPresent()) {
-      return Future.succeededFuture(new JsonObject().put(Submission.IMMEDIATE, loop.get()).put(Submission.MODEL, model));
+      return Future.succeededFuture(new Submission.Immediate(loop.get(), model));
     }
     return catalog.lookup(model).compose(found -> {
       if (found.isEmpty()) {
@@ -97,35 +109,91 @@ public final class TransformerVerticle extends VerticleBase {
       var info = found.get();
       JsonObject vllmBody = CompatNormalizer.normalize(body, info.settings());
       return budget.clamp(vllmBody, info.maxModelLen()).compose(clamped -> {
-        long received = sub.getLong(Submission.RECEIVED_AT);
-        RequestEnvelope env = RequestEnvelope.create(sub.getString(Submission.ID), sub.getString(Submission.TENANT),
-            model, body.getBoolean("stream", false), includeUsage(body), clamped, received,
-            received + config.vllmWaitSeconds() * 1000L);
-        env.parser(info.settings().parser()).reasoning(info.settings().reasoning())
-            .replyTo(sub.getString(Submission.REPLY_TO));
-        // The state first: once the record is in Kafka a dispatcher may already be running it.
-        JsonObject state = RequestState.queued(env);
-        return journal.putState(state)
-            .compose(v -> enqueue(env)
-                .recover(err -> journal.putState(state.put(RequestState.STATUS, RequestState.FAILED)
-                    .put(RequestState.ERROR, new JsonObject().put("message", "not queued: " + err.getMessage())))
-                    .<Void>transform(x -> Future.failedFuture(err))))
-            .map(meta -> Submission.queued(env));
+        RequestEnvelope env = envelope(sub, model, body, clamped, info.settings().parser(),
+            info.settings().reasoning());
+        return claim(sub, env);
       });
     });
   }
 
-  /** Durable: into Kafka, acknowledged by every in-sync replica. Otherwise straight to a dispatcher. */
-  private Future<Void> enqueue(RequestEnvelope env) {
-    if (config.durable()) {
-      return producer.send(KafkaProducerRecord.create(Topics.REQUESTS, env.id(), env.json().encode())).mapEmpty();
-    }
-    return vertx.eventBus().request(Addresses.DISPATCH, env.json().encode(),
-        new DeliveryOptions().setSendTimeout(DISPATCH_TIMEOUT_MILLIS)).mapEmpty();
+  private RequestEnvelope envelope(Submission sub, String model, JsonObject client, JsonObject vllmBody,
+      String parser, String reasoning) {
+    long received = sub.receivedAt();
+    JsonObject so = client.getJsonObject("stream_options");
+    boolean includeUsage = so != null && Boolean.TRUE.equals(so.getValue("include_usage"));
+    Integer max = vllmBody.getInteger("max_tokens");
+    int estimate = TokenBudget.estimate(TokenBudget.promptChars(vllmBody)) + (max == null ? 1024 : max);
+    return new RequestEnvelope(sub.id(), sub.tenant(), sub.api(), model, "chatcmpl-" + sub.id(), received / 1000,
+        Boolean.TRUE.equals(client.getValue("stream")), includeUsage, false, parser, reasoning, vllmBody, received,
+        received + config.vllmWaitSeconds() * 1000L, node.member(), sub.replyTo(), sub.replayOf(), null, estimate);
   }
 
-  private static boolean includeUsage(JsonObject body) {
-    JsonObject so = body.getJsonObject("stream_options");
-    return so != null && so.getBoolean("include_usage", false);
+  /**
+   * Claims the request's id (and its body, within the dedupe window) for this new request; when either names
+   * an existing request of the tenant, the client attaches to that one. Validation came first: an invalid
+   * request never claims anything, so its identical retry gets the same 400.
+   */
+  private Future<Submission.Reply> claim(Submission sub, RequestEnvelope env) {
+    int window = config.dedupeWindowSeconds();
+    Future<Submission.Attach> duplicate = sub.bodyHash() == null || sub.named() || window <= 0
+        ? Future.succeededFuture(null)
+        : dedupe.claim(sub.bodyHash(), env.key(), window).compose(prev -> prev == null
+            ? Future.succeededFuture(null)
+            : store.get(prev).compose(r -> {
+              if (r != null && (r.status() == Status.FAILED || r.status() == Status.CANCELLED)) {
+                // A retry after a failure is a new attempt: this request takes the claim over.
+                return dedupe.replace(sub.bodyHash(), env.key(), window).map((Submission.Attach) null);
+              }
+              // No record yet: the first is a moment ahead on its way (it was valid); attach to it.
+              return Future.succeededFuture(new Submission.Attach(prev, r));
+            }));
+    return duplicate.compose(dup -> {
+      if (dup != null) {
+        return Future.succeededFuture(dup);
+      }
+      return store.create(RequestRecord.queued(env, node.member(), node.nodeName())).compose(out -> out.changed()
+          ? start(env)
+          : Future.succeededFuture(new Submission.Attach(env.key(), out.record())));
+    });
+  }
+
+  /**
+   * Hands the claimed request to this node's dispatcher and, at the same time, to Kafka; replies once Kafka
+   * has it. A request Kafka refuses fails (the dispatcher drops its run: nothing was shown to the client).
+   */
+  private Future<Submission.Reply> start(RequestEnvelope env) {
+    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model());
+    if (!config.durable() || node.producer() == null) {
+      vertx.eventBus().send(Addresses.DISPATCH, env);
+      return Future.succeededFuture(queued);
+    }
+    CompletableFuture<Void> gate = node.gates().open(env.key());
+    vertx.eventBus().send(Addresses.DISPATCH, env);
+    Context ctx = vertx.getOrCreateContext();
+    Promise<Submission.Reply> done = Promise.promise();
+    try {
+      node.producer().send(new ProducerRecord<>(Topics.REQUESTS, env.key(), env.encode()), (md, err) -> {
+        if (err == null) gate.complete(null); else gate.completeExceptionally(err);
+        ctx.runOnContext(v -> {
+          if (err == null) {
+            done.complete(queued);
+            store.apply(env.key(), new Transition.Locate(md.partition(), md.offset(), System.currentTimeMillis()));
+          } else {
+            notQueued(env, err, done);
+          }
+        });
+      });
+    } catch (RuntimeException e) {
+      gate.completeExceptionally(e);
+      notQueued(env, e, done);
+    }
+    return done.future();
+  }
+
+  /** The dispatcher sees the gate fail too: it drops the run and records the failure. */
+  private static void notQueued(RequestEnvelope env, Throwable err, Promise<Submission.Reply> done) {
+    LOG.warn("request {} not queued: Kafka refused it: {}", env.key(), err.toString());
+    done.fail(OpenAiError.server(503, "queue_unavailable",
+        "clawbus could not make the request durable (Kafka unavailable); retry."));
   }
 }

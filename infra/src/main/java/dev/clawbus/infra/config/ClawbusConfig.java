@@ -37,7 +37,7 @@ public final class ClawbusConfig {
       "also start the vLLM simulator in-process and use it as the backend", BOOL);
   public static final Option API_KEYS = new Option("api-keys", "CLAWBUS_API_KEYS", "",
       "comma-separated KEY or KEY=TENANT; empty means no auth (loopback only)", STRING);
-  public static final Option KEEPALIVE_SECONDS = new Option("keepalive-seconds", "CLAWBUS_KEEPALIVE_SECONDS", "10",
+  public static final Option KEEPALIVE_SECONDS = new Option("keepalive-seconds", "CLAWBUS_KEEPALIVE_SECONDS", "5",
       "send an empty-delta SSE chunk after this many idle seconds", INT);
   public static final Option VLLM_WAIT_SECONDS = new Option("vllm-wait-seconds", "CLAWBUS_VLLM_WAIT_SECONDS", "600",
       "how long a request waits for an unreachable vLLM before it fails", INT);
@@ -185,9 +185,21 @@ public final class ClawbusConfig {
     if (options.contains(DURABILITY) && !List.of("on", "off").contains(json.getString(DURABILITY.key()))) {
       throw new ConfigException("--durability must be on or off, got '" + json.getString(DURABILITY.key()) + "'");
     }
+    if (options.contains(PARSER)) {
+      ModelSettings.checkParser(PARSER.flag(), defaultParser());
+    }
     for (String key : models().fieldNames()) {
       if (!(models().getValue(key) instanceof JsonObject)) {
         throw new ConfigException("models." + key + " in the config file must be an object");
+      }
+      ModelSettings.check(key, models().getJsonObject(key));
+    }
+    if (options.contains(API_KEYS)) {
+      for (String tenant : apiKeys().values()) {
+        if (!tenant.matches("[A-Za-z0-9._-]{1,64}")) {
+          throw new ConfigException("--api-keys: tenant '" + tenant + "' must be 1-64 letters, digits, dots, "
+              + "underscores or dashes");
+        }
       }
     }
   }

@@ -2,21 +2,25 @@ package dev.clawbus.infra.contract;
 
 /**
  * Every event-bus address clawbus uses, defined once. Follow the data:
- * ingress → {@link #TRANSFORM} → Kafka → dispatcher → parser → journal → {@link #ingress(String)} → ingress.
+ * ingress → {@link #TRANSFORM} → {@link #DISPATCH} (and Kafka) → scheduler → {@link #runner runner} → vLLM →
+ * parser → journal → {@link #ingress(String)} → ingress.
  */
 public final class Addresses {
   private Addresses() {}
 
-  /** Request/reply: ingress asks the transformer to validate, normalise and enqueue a chat request. */
+  /** Node-local request/reply: the ingress asks the transformer to validate, claim and start a {@link Submission}. */
   public static final String TRANSFORM = "clawbus.transform";
 
   /**
-   * Request/reply, only with {@code --durability off}: the transformer hands a request envelope (encoded
-   * JSON text) straight to a dispatcher instead of writing it to Kafka; the reply means it was accepted.
+   * Node-local: a {@link RequestEnvelope} accepted on this node, for this node's scheduler, sent while the
+   * transformer writes it to Kafka (the run's output waits for the acknowledgement).
    */
   public static final String DISPATCH = "clawbus.dispatch";
 
-  /** Publish: a request was cancelled; every dispatcher that runs it aborts the vLLM call. */
+  /** Node-local: a runner tells the scheduler that a run ended ({@code RunEnded}). */
+  public static final String RUN_ENDED = "clawbus.run.ended";
+
+  /** Publish, cluster-wide: a request (its key) was cancelled; whoever queues or runs it stops it. */
   public static final String CANCEL = "clawbus.cancel";
 
   /** Request/reply: run one exec tool call on the node host named in the address suffix. */
@@ -29,6 +33,11 @@ public final class Addresses {
    */
   public static String ingress(String instanceId) {
     return "clawbus.ingress." + instanceId;
+  }
+
+  /** Node-local: one runner instance, which streams the requests the scheduler gives it. */
+  public static String runner(String instanceId) {
+    return "clawbus.runner." + instanceId;
   }
 
   public static String exec(String nodeId) {

@@ -34,6 +34,18 @@ public class OpenAiError extends RuntimeException {
         "Incorrect API key provided. Send it as 'Authorization: Bearer <key>'.");
   }
 
+  /** 499, as proxies say "client closed request": never sent as a status, only inside the error event. */
+  public static final int CANCELLED_STATUS = 499;
+
+  /** How a cancelled request ends, wherever it is cancelled. */
+  public static OpenAiError cancelled() {
+    return new OpenAiError(CANCELLED_STATUS, "request_cancelled", "cancelled", null, "The request was cancelled.");
+  }
+
+  public static boolean isCancellation(OpenAiError e) {
+    return e != null && e.status() == CANCELLED_STATUS;
+  }
+
   public static OpenAiError server(int status, String code, String message) {
     return new OpenAiError(status, status == 503 ? "service_unavailable" : "server_error", code, null, message);
   }

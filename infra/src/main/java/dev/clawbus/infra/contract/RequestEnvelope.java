@@ -3,80 +3,86 @@ package dev.clawbus.infra.contract;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A chat request as it travels through Kafka {@link Topics#REQUESTS}: the normalised vLLM body plus
- * everything the dispatcher needs to answer in the client's shape. A thin view over the JSON so the
- * record is never copied on its way through.
+ * A request as it travels to a dispatcher, locally and through Kafka {@link Topics#REQUESTS} (keyed by
+ * {@link #key()}): the normalised vLLM body plus everything needed to answer in the client's shape, on any node.
+ *
+ * @param owner           member that accepted the request and runs it unless it dies
+ * @param replyTo         event-bus address of the ingress instance that holds the client (null: nobody waits)
+ * @param body            the body to POST to vLLM's {@code /v1/chat/completions} (not to be modified)
+ * @param apiRequest      for the Responses API, the client's request fields that its answer echoes; else null
+ * @param estimatedTokens prompt estimate plus {@code max_tokens}: what the request may cost, for fair shares
  */
-public final class RequestEnvelope {
-  public static final String ID = "id";
-  public static final String COMPLETION_ID = "completion_id";
-  public static final String CREATED = "created";
-  public static final String TENANT = "tenant";
-  public static final String MODEL = "model";
-  public static final String STREAM = "stream";
-  public static final String INCLUDE_USAGE = "include_usage";
-  public static final String PARSER = "parser";
-  public static final String REASONING = "reasoning";
-  public static final String BODY = "body";
-  public static final String RECEIVED_AT = "received_at";
-  public static final String DEADLINE_AT = "deadline_at";
-  public static final String REPLY_TO = "reply_to";
+public record RequestEnvelope(
+    String id,
+    String tenant,
+    Api api,
+    String model,
+    String completionId,
+    long created,
+    boolean stream,
+    boolean includeUsage,
+    boolean background,
+    String parser,
+    String reasoning,
+    JsonObject body,
+    long receivedAt,
+    long deadlineAt,
+    String owner,
+    String replyTo,
+    String replayOf,
+    JsonObject apiRequest,
+    int estimatedTokens) {
 
-  private final JsonObject json;
-
-  public RequestEnvelope(JsonObject json) {
-    this.json = json;
+  public String key() {
+    return RequestRecord.key(tenant, id);
   }
 
-  public static RequestEnvelope create(String id, String tenant, String model, boolean stream,
-      boolean includeUsage, JsonObject vllmBody, long receivedAtMillis, long deadlineAtMillis) {
-    return new RequestEnvelope(new JsonObject()
-        .put(ID, id)
-        .put(COMPLETION_ID, "chatcmpl-" + id)
-        .put(CREATED, receivedAtMillis / 1000)
-        .put(TENANT, tenant)
-        .put(MODEL, model)
-        .put(STREAM, stream)
-        .put(INCLUDE_USAGE, includeUsage)
-        .put(BODY, vllmBody)
-        .put(RECEIVED_AT, receivedAtMillis)
-        .put(DEADLINE_AT, deadlineAtMillis));
+  public RequestEnvelope withOwner(String newOwner, String newReplyTo) {
+    return new RequestEnvelope(id, tenant, api, model, completionId, created, stream, includeUsage, background, parser,
+        reasoning, body, receivedAt, deadlineAt, newOwner, newReplyTo, replayOf, apiRequest, estimatedTokens);
   }
 
-  /** Reads an envelope from its JSON text; throws IllegalArgumentException when it is not one. */
-  public static RequestEnvelope parse(String text) {
-    JsonObject json;
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id).put("tenant", tenant).put("api", api.wire()).put("model", model)
+        .put("completion_id", completionId).put("created", created).put("stream", stream)
+        .put("include_usage", includeUsage).put("background", background).put("parser", parser)
+        .put("reasoning", reasoning).put("body", body).put("received_at", receivedAt)
+        .put("deadline_at", deadlineAt).put("owner", owner).put("reply_to", replyTo).put("replay_of", replayOf)
+        .put("api_request", apiRequest).put("estimated_tokens", estimatedTokens);
+  }
+
+  public String encode() {
+    return toJson().encode();
+  }
+
+  /** Reads an envelope; IllegalArgumentException (never another exception) when the text is not one. */
+  public static RequestEnvelope decode(String text) {
+    JsonObject j;
     try {
-      json = new JsonObject(text);
+      j = new JsonObject(text);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getMessage());
+      throw new IllegalArgumentException("not JSON");
     }
-    if (!(json.getValue(ID) instanceof String) || !(json.getValue(BODY) instanceof JsonObject)) {
-      throw new IllegalArgumentException("no request id or body");
-    }
-    return new RequestEnvelope(json);
+    return fromJson(j);
   }
 
-  public JsonObject json() { return json; }
-  public String id() { return json.getString(ID); }
-  public String completionId() { return json.getString(COMPLETION_ID); }
-  public long created() { return json.getLong(CREATED); }
-  public String tenant() { return json.getString(TENANT, "default"); }
-  /** The model name the client asked for; chunks carry this name. */
-  public String model() { return json.getString(MODEL); }
-  public boolean stream() { return json.getBoolean(STREAM, false); }
-  public boolean includeUsage() { return json.getBoolean(INCLUDE_USAGE, false); }
-  /** Tool-call parser family for this request ({@code none} when the request has no tools). */
-  public String parser() { return json.getString(PARSER, "none"); }
-  public RequestEnvelope parser(String name) { json.put(PARSER, name); return this; }
-  /** How {@code <think>} text is delivered: split, pass or drop. */
-  public String reasoning() { return json.getString(REASONING, "split"); }
-  public RequestEnvelope reasoning(String mode) { json.put(REASONING, mode); return this; }
-  /** The body to POST to vLLM's /v1/chat/completions. */
-  public JsonObject body() { return json.getJsonObject(BODY); }
-  public long receivedAt() { return json.getLong(RECEIVED_AT); }
-  public long deadlineAt() { return json.getLong(DEADLINE_AT); }
-  /** The ingress address that holds the client ({@link Addresses#ingress}); events are sent there. */
-  public String replyTo() { return json.getString(REPLY_TO); }
-  public RequestEnvelope replyTo(String address) { json.put(REPLY_TO, address); return this; }
+  public static RequestEnvelope fromJson(JsonObject j) {
+    try {
+      String id = j.getString("id");
+      String tenant = j.getString("tenant");
+      JsonObject body = j.getJsonObject("body");
+      if (id == null || tenant == null || body == null) {
+        throw new IllegalArgumentException("no request id, tenant or body");
+      }
+      return new RequestEnvelope(id, tenant, Api.parse(j.getString("api")), j.getString("model"),
+          j.getString("completion_id", "chatcmpl-" + id), j.getLong("created", 0L), j.getBoolean("stream", false),
+          j.getBoolean("include_usage", false), j.getBoolean("background", false), j.getString("parser", "none"),
+          j.getString("reasoning", "split"), body, j.getLong("received_at", 0L), j.getLong("deadline_at", 0L),
+          j.getString("owner"), j.getString("reply_to"), j.getString("replay_of"), j.getJsonObject("api_request"),
+          j.getInteger("estimated_tokens", 0));
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("a field has the wrong type");
+    }
+  }
 }

@@ -3,34 +3,49 @@ package dev.clawbus.infra.contract;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The ingress's request to the transformer on {@link Addresses#TRANSFORM}, and the reply. Failures come
- * back as a ReplyException whose code is the HTTP status and whose message is the OpenAI error body.
+ * The ingress's request to the transformer on {@link Addresses#TRANSFORM} (node-local, passed by reference).
+ * The reply is a {@link Reply}; a refusal is a ReplyException whose code is the HTTP status and whose
+ * message is the OpenAI error body.
+ *
+ * @param idSource how {@code id} was chosen: a client-given id or idempotency key names a request that may
+ *                 exist already (the transformer then attaches instead of generating again)
+ * @param bodyHash SHA-256 of the tenant and body bytes, for the dedupe window; null when dedupe is off
+ * @param body     the client's JSON body as parsed (chat completions or Responses, per {@code api})
  */
-public final class Submission {
-  private Submission() {}
+public record Submission(
+    String id,
+    IdSource idSource,
+    String tenant,
+    Api api,
+    JsonObject body,
+    String bodyHash,
+    long receivedAt,
+    String replyTo,
+    String replayOf) {
 
-  public static final String ID = "id";
-  public static final String TENANT = "tenant";
-  public static final String RECEIVED_AT = "received_at";
-  public static final String BODY = "body";
-  public static final String REPLY_TO = "reply_to";
+  public enum IdSource { GENERATED, CLIENT, IDEMPOTENCY_KEY }
 
-  /** Reply: the request is durable in Kafka; its chunks will carry these values. */
-  public static final String COMPLETION_ID = "completion_id";
-  public static final String CREATED = "created";
-  public static final String MODEL = "model";
+  public String key() {
+    return RequestRecord.key(tenant, id);
+  }
+
+  /** Whether a request with this id may already exist (the client named it). */
+  public boolean named() {
+    return idSource != IdSource.GENERATED;
+  }
+
+  /** What the transformer answers. */
+  public sealed interface Reply {}
+
+  /** The request is durable and running or queued; its chunks carry these values. */
+  public record Queued(String completionId, long created, String model) implements Reply {}
+
   /**
-   * Reply instead of queueing: a complete assistant answer clawbus gives itself (the loop guard's stop
-   * message), sent in the shape the client asked for.
+   * The request names one that exists (same id, idempotency key, or a duplicate body): answer from it.
+   * {@code existing} is null when that one claimed its body a moment ago and has no record yet.
    */
-  public static final String IMMEDIATE = "immediate";
+  public record Attach(String key, RequestRecord existing) implements Reply {}
 
-  public static JsonObject request(String id, String tenant, long receivedAt, JsonObject body, String replyTo) {
-    return new JsonObject().put(ID, id).put(TENANT, tenant).put(RECEIVED_AT, receivedAt).put(BODY, body)
-        .put(REPLY_TO, replyTo);
-  }
-
-  public static JsonObject queued(RequestEnvelope env) {
-    return new JsonObject().put(COMPLETION_ID, env.completionId()).put(CREATED, env.created()).put(MODEL, env.model());
-  }
+  /** An answer clawbus gives itself without vLLM (the loop guard's stop), in the client's shape. */
+  public record Immediate(String text, String model) implements Reply {}
 }

@@ -3,14 +3,12 @@ package dev.clawbus.infra.journal;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.contract.EventBatch;
+import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,32 +19,30 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The response journal and request states of the cluster, in Hazelcast maps (with a backup on another
- * member) and appended to Kafka {@link Topics#EVENTS} so a lone node can rebuild them after a restart.
- * Journal entries are batches keyed {@code <id>#<n>}; see {@link JournalWriter} for how they are made.
+ * The response journal of the cluster: each response's client-visible events and raw model text, as
+ * {@link JournalBatch}es in a Hazelcast map (with a backup on another member) keyed {@code <request key>#<n>},
+ * copied to Kafka {@link Topics#EVENTS} by the node's {@link EventLog} so a lone node can rebuild it after a
+ * restart. {@link JournalWriter} makes the batches.
  */
 public final class Journal {
   public static final String BATCHES = "clawbus.journal";
-  public static final String STATES = "clawbus.state";
   /** Batches are read this many keys at a time until one is missing. */
   private static final int READ_STRIDE = 32;
 
   private final Vertx vertx;
   private final IMap<String, String> batches;
-  private final IMap<String, String> states;
-  private final KafkaEventLog kafka;
+  private final EventLog log;
   private final long retentionMillis;
 
-  public Journal(Vertx vertx, HazelcastInstance hz, KafkaProducer<String, String> kafka, Duration retention) {
+  public Journal(Vertx vertx, HazelcastInstance hz, EventLog log, Duration retention) {
     this.vertx = vertx;
     this.batches = hz.getMap(BATCHES);
-    this.states = hz.getMap(STATES);
-    this.kafka = kafka == null ? null : new KafkaEventLog(vertx, kafka);
+    this.log = log;
     this.retentionMillis = retention.toMillis();
   }
 
-  static String key(String id, int batch) {
-    return id + "#" + batch;
+  static String batchKey(String key, int batch) {
+    return key + "#" + batch;
   }
 
   private <T> Future<T> onContext(CompletionStage<T> cs) {
@@ -54,84 +50,71 @@ public final class Journal {
     return Future.fromCompletionStage(cs, ctx);
   }
 
-  /** A writer for a response, continuing after what is already recorded (nothing, for a new one). */
-  public JournalWriter writer(String id, Recorded existing, int existingBatches, String replyTo) {
-    return new JournalWriter(this, id, existing.lastSeq() + 1, existingBatches, existing.raw().length(), replyTo);
+  /**
+   * A writer for a response, continuing after what is already recorded ({@link Read#EMPTY} for a new one).
+   *
+   * @param replyTo where the client's ingress instance listens (null: nobody is waiting)
+   * @param gate    events reach the client only once this completes (the request is durable in Kafka); a failed
+   *                gate delivers nothing
+   */
+  public JournalWriter writer(String key, Read existing, String replyTo, Future<Void> gate) {
+    Recorded r = existing.recorded();
+    return new JournalWriter(this, key, r.lastSeq() + 1, existing.batches(), r.raw().length(), replyTo, gate);
   }
 
   /** Stores one batch; resolves when it is in Hazelcast (and its backup). */
-  Future<Void> storeBatch(String id, int n, JsonObject batch) {
+  Future<Void> storeBatch(String key, int n, JournalBatch batch) {
     String text = batch.encode();
-    if (kafka != null) {
-      kafka.batch(id, n, text);
-    }
-    return onContext(batches.setAsync(key(id, n), text, retentionMillis, TimeUnit.MILLISECONDS));
+    if (log != null) log.batch(key, n, text);
+    return onContext(batches.setAsync(batchKey(key, n), text, retentionMillis, TimeUnit.MILLISECONDS));
   }
 
   /** Sends stored events to the ingress instance that holds the request's client. */
-  void deliver(String replyTo, String id, List<StreamEvent> events) {
-    vertx.eventBus().send(replyTo, new EventBatch(id, events).encode());
+  void deliver(String replyTo, String key, int batch, List<StreamEvent> events) {
+    vertx.eventBus().send(replyTo, new EventBatch(key, batch, events).encode());
   }
 
-  public Future<Void> putState(JsonObject state) {
-    state.put(RequestState.UPDATED_AT, System.currentTimeMillis());
-    String id = state.getString(RequestState.ID);
-    if (kafka != null) {
-      kafka.state(id, state);
-    }
-    return onContext(states.setAsync(id, state.encode(), retentionMillis, TimeUnit.MILLISECONDS));
-  }
-
-  /** The request's state, or null when clawbus does not know it (never seen, or expired). */
-  public Future<JsonObject> state(String id) {
-    return onContext(states.getAsync(id)).map(s -> s == null ? null : new JsonObject(s));
-  }
-
-  /** Everything recorded for {@code id}, in order. Blocking map reads run off the event loop. */
-  public Future<Recorded> read(String id) {
-    return readWithCount(id).map(r -> r.recorded);
-  }
-
-  /** What {@link #read} returns plus how many batches it came from (where a resumed writer continues). */
+  /** What is recorded of one response, and how many batches it came from (where a writer continues). */
   public record Read(Recorded recorded, int batches) {
     public static final Read EMPTY = new Read(new Recorded(List.of(), ""), 0);
   }
 
-  public Future<Read> readWithCount(String id) {
-    // Most reads are of a request that has just been queued and has no batch yet. One async get of
-    // batch #0 says so without a worker thread; the strided getAll below fans out to ~32 partitions
-    // and, once per request, used to fill the worker pool and cap a node at ~60 requests/s.
-    return readFrom(id, 0);
+  /** Everything recorded for {@code key}, in order. */
+  public Future<Read> read(String key) {
+    return readFrom(key, 0);
   }
 
   /**
-   * What is recorded from batch {@code from} on ({@code raw} then holds only those batches' text), and
-   * the batch count: how a follower polls for what is new.
+   * What is recorded from batch {@code from} on ({@code raw} then holds only those batches' text), and the
+   * batch count: how a follower reads what is new.
    */
-  public Future<Read> readFrom(String id, int from) {
-    return onContext(batches.getAsync(key(id, from))).compose(first -> first == null
+  public Future<Read> readFrom(String key, int from) {
+    // Most reads find nothing new: one async get says so without a worker thread; the strided getAll below
+    // fans out to many partitions and runs on a worker.
+    return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
         ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), from))
-        : readAll(id, from));
+        : readAll(key, from, first));
   }
 
-  private Future<Read> readAll(String id, int from) {
+  private Future<Read> readAll(String key, int from, String first) {
     return vertx.executeBlocking(() -> {
       List<StreamEvent> events = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
-      int n = from;
+      JournalBatch b0 = JournalBatch.decode(first);
+      events.addAll(b0.events());
+      b0.applyRaw(raw);
+      int n = from + 1;
       while (true) {
         Set<String> keys = new HashSet<>();
-        for (int i = n; i < n + READ_STRIDE; i++) keys.add(key(id, i));
+        for (int i = n; i < n + READ_STRIDE; i++) keys.add(batchKey(key, i));
         Map<String, String> found = batches.getAll(keys);
         int i = n;
         for (; i < n + READ_STRIDE; i++) {
-          String b = found.get(key(id, i));
-          if (b == null) break;
-          JsonObject batch = new JsonObject(b);
-          for (Object e : batch.getJsonArray("e", new JsonArray())) events.add(StreamEvent.decode((String) e));
-          Integer cut = batch.getInteger("rt");
-          if (cut != null && cut <= raw.length()) raw.setLength(cut);
-          raw.append(batch.getString("r", ""));
+          String text = found.get(batchKey(key, i));
+          if (text == null) break;
+          JournalBatch b = JournalBatch.decode(text);
+          events.addAll(b.events());
+          b.applyRaw(raw);
         }
         if (i < n + READ_STRIDE) {
           return new Read(new Recorded(events, raw.toString()), i);
@@ -142,27 +125,21 @@ public final class Journal {
   }
 
   /**
-   * Puts a record of {@link Topics#EVENTS} back into the maps: how a lone node that restarted rebuilds
-   * what it knew. Later records of the same key win, as they did when written.
+   * Ends a response that nobody runs with an error event (a queued request cancelled, or taken over with a
+   * cancel noted): clients waiting on it get the terminal event. Only for a request no run holds: the caller
+   * has just moved it to a terminal status.
    */
-  public void restore(String id, JsonObject record) {
-    if (record.containsKey("state")) {
-      states.set(id, record.getJsonObject("state").encode(), retentionMillis, TimeUnit.MILLISECONDS);
-    } else if (record.containsKey("batches")) {
-      for (Object o : record.getJsonArray("batches")) {
-        JsonObject b = (JsonObject) o;
-        batches.set(key(id, b.getInteger("n")), b.getJsonObject("data").encode(), retentionMillis,
-            TimeUnit.MILLISECONDS);
-      }
-    }
+  public Future<Void> endWithError(String key, int status, String errorJson) {
+    return read(key).compose(r -> {
+      if (r.recorded().terminal()) return Future.succeededFuture();
+      JournalBatch b = new JournalBatch(List.of(StreamEvent.error(r.recorded().lastSeq() + 1, status, errorJson)),
+          "", -1);
+      return storeBatch(key, r.batches(), b);
+    });
   }
 
-  /** Sends what the Kafka copy still holds back; call when the owning verticle stops. */
-  public void close() {
-    if (kafka != null) kafka.close();
-  }
-
-  public boolean isEmpty() {
-    return states.isEmpty();
+  /** Puts a batch back as it was (rebuilding a lone node's memory from Kafka). */
+  public void restore(String key, int n, String batchJson) {
+    batches.set(batchKey(key, n), batchJson, retentionMillis, TimeUnit.MILLISECONDS);
   }
 }

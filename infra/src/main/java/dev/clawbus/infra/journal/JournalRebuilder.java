@@ -1,7 +1,8 @@
 package dev.clawbus.infra.journal;
 
 import dev.clawbus.infra.contract.Topics;
-import io.vertx.core.json.JsonObject;
+import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.lifecycle.RequestStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,8 @@ public final class JournalRebuilder {
   private JournalRebuilder() {}
 
   /** Blocking; returns how many records were restored. Call before the dispatcher starts. */
-  public static int rebuild(Journal journal, String bootstrap, Duration timeout) {
-    if (!journal.isEmpty()) {
+  public static int rebuild(RequestStore store, Journal journal, String bootstrap, Duration timeout) {
+    if (!store.isEmpty()) {
       return 0;
     }
     Properties p = new Properties();
@@ -48,7 +49,7 @@ public final class JournalRebuilder {
       while (!end.isEmpty() && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           try {
-            journal.restore(r.key(), new JsonObject(r.value()));
+            restore(store, journal, r.key(), EventLogRecord.decode(r.value()));
             restored++;
           } catch (RuntimeException bad) {
             LOG.warn("skipping unreadable {} record at {}-{}@{}", Topics.EVENTS, r.topic(), r.partition(), r.offset());
@@ -61,5 +62,14 @@ public final class JournalRebuilder {
       LOG.info("journal rebuilt from {}: {} records", Topics.EVENTS, restored);
     }
     return restored;
+  }
+
+  /** Later records of the same key win, as they did when written. */
+  private static void restore(RequestStore store, Journal journal, String key, EventLogRecord rec) {
+    if (rec instanceof EventLogRecord.State s) {
+      store.restore(s.record());
+    } else if (rec instanceof EventLogRecord.Batches b) {
+      for (EventLogRecord.Numbered n : b.batches()) journal.restore(key, n.n(), n.batchJson());
+    }
   }
 }

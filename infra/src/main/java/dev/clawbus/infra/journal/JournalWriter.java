@@ -1,39 +1,55 @@
 package dev.clawbus.infra.journal;
 
+import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.StreamEvent;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Write-ahead journal of one response with group commit: at most one batch write is in flight; events
- * that arrive meanwhile form the next batch. An event reaches clients only after its batch is stored,
- * so a node that takes over never re-sends a sequence number with different content. Latency is one
- * map write; under load batches grow by themselves instead of writes queueing up.
- * Not thread-safe: used from the owning verticle's context.
+ * Write-ahead journal of one response with group commit: at most one batch write is in flight; events that
+ * arrive meanwhile form the next batch. An event reaches clients only after its batch is stored, so a node that
+ * takes over never re-sends a sequence number with different content. Nothing is written before the run's gate
+ * opens (the request is durable in Kafka and this node holds it): events wait in memory until then, and a gate
+ * that fails drops them. Latency is one map write; under load batches grow by themselves instead of writes
+ * queueing up. Not thread-safe: used from the owning verticle's context.
  */
 public final class JournalWriter {
   private final Journal journal;
-  private final String id;
-  /** The ingress instance that holds the client, or null when none does (a replay-only request). */
+  private final String key;
+  /** The ingress instance that holds the client, or null when none does. */
   private final String replyTo;
   private long nextSeq;
   private int nextBatch;
   private List<StreamEvent> pending = new ArrayList<>();
   private StringBuilder pendingRaw = new StringBuilder();
+  /** A batch write is in flight, or the gate is still closed. */
   private boolean writing;
+  private boolean dropped;
   private int truncateTo = -1;
   /** Length of the whole raw text as recorded: batches written plus what is pending. */
   private int rawLength;
 
-  JournalWriter(Journal journal, String id, long nextSeq, int nextBatch, int rawLength, String replyTo) {
-    this.replyTo = replyTo;
-    this.rawLength = rawLength;
+  JournalWriter(Journal journal, String key, long nextSeq, int nextBatch, int rawLength, String replyTo,
+      Future<Void> gate) {
     this.journal = journal;
-    this.id = id;
+    this.key = key;
     this.nextSeq = nextSeq;
     this.nextBatch = nextBatch;
+    this.rawLength = rawLength;
+    this.replyTo = replyTo;
+    if (gate != null && !gate.succeeded()) {
+      writing = true;
+      gate.onComplete(ar -> {
+        writing = false;
+        if (ar.succeeded()) {
+          flush();
+        } else {
+          dropped = true;
+          pending.clear();
+        }
+      });
+    }
   }
 
   /** The sequence number the next event must carry. */
@@ -48,8 +64,8 @@ public final class JournalWriter {
   }
 
   /**
-   * The response's raw text is cut back to {@code length} (a continuation restarts before an unfinished
-   * tool call); recorded with the next batch so a node that takes over continues from the same point.
+   * The response's raw text is cut back to {@code length} (a continuation restarts before an unfinished tool
+   * call); recorded with the next batch so a node that takes over continues from the same point.
    */
   public void truncateRaw(int length) {
     int flushed = rawLength - pendingRaw.length();
@@ -64,9 +80,10 @@ public final class JournalWriter {
 
   public void append(StreamEvent e) {
     if (e.seq() != nextSeq) {
-      throw new IllegalStateException("journal " + id + " expected seq " + nextSeq + " but got " + e.seq());
+      throw new IllegalStateException("journal " + key + " expected seq " + nextSeq + " but got " + e.seq());
     }
     nextSeq++;
+    if (dropped) return;
     pending.add(e);
     if (!writing) flush();
   }
@@ -76,20 +93,16 @@ public final class JournalWriter {
       return;
     }
     List<StreamEvent> batch = pending;
-    String raw = pendingRaw.toString();
-    int cut = truncateTo;
+    JournalBatch b = new JournalBatch(batch, pendingRaw.toString(), truncateTo);
     truncateTo = -1;
     pending = new ArrayList<>();
     pendingRaw = new StringBuilder();
-    JsonArray events = new JsonArray(new ArrayList<>(batch.size()));
-    for (StreamEvent e : batch) events.add(e.encode());
     writing = true;
-    JsonObject record = new JsonObject().put("e", events).put("r", raw);
-    if (cut >= 0) record.put("rt", cut);
-    journal.storeBatch(id, nextBatch++, record).onComplete(ar -> {
-      // Delivered even if the store failed: the live client must not stall because Hazelcast did;
-      // only a later takeover could then diverge, which is the lesser harm.
-      if (replyTo != null) journal.deliver(replyTo, id, batch);
+    int n = nextBatch++;
+    journal.storeBatch(key, n, b).onComplete(ar -> {
+      // Delivered even if the store failed: the live client must not stall because Hazelcast did; only a later
+      // takeover could then diverge, which is the lesser harm.
+      if (replyTo != null) journal.deliver(replyTo, key, n, batch);
       writing = false;
       flush();
     });

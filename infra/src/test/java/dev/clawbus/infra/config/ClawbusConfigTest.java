@@ -26,7 +26,7 @@ class ClawbusConfigTest {
     assertEquals(8003, c.port());
     assertEquals("http://127.0.0.1:8000", c.vllmUrl());
     assertTrue(c.embeddedKafka());
-    assertEquals(10, c.keepaliveSeconds());
+    assertEquals(5, c.keepaliveSeconds(), "OpenClaw's idle watchdog is 10 s: a keepalive every 5 s stays well inside");
     assertTrue(c.apiKeys().isEmpty());
   }
 
@@ -55,6 +55,28 @@ class ClawbusConfigTest {
       ConfigException e = assertThrows(ConfigException.class, () -> load(args, Map.of()), args.toString());
       assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+  }
+
+  @Test
+  void enumeratedOptionsAreCheckedAtStartWithTheValidValues() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(List.of("--parser", "qwen3coder"), Map.of()));
+    assertTrue(e.getMessage().startsWith("--parser: unknown tool-call parser 'qwen3coder'; valid: "), e.getMessage());
+    assertTrue(e.getMessage().contains("qwen3_coder"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+    Path file = dir.resolve("enum.json");
+    for (String[] bad : new String[][] {
+        {"{\"models\": {\"m\": {\"parser\": \"nosuch\"}}}", "models.m.parser"},
+        {"{\"models\": {\"m\": {\"reasoning\": \"hide\"}}}", "models.m.reasoning"},
+        {"{\"models\": {\"m\": {\"parsr\": \"hermes\"}}}", "unknown key 'parsr'"},
+        {"{\"models\": {\"m\": {\"compat\": {\"drop_fields\": \"user\"}}}}", "models.m.compat.drop_fields"},
+        {"{\"models\": {\"m\": {\"max_model_len\": \"big\"}}}", "models.m.max_model_len"},
+        {"{\"durability\": \"maybe\"}", "--durability"}}) {
+      Files.writeString(file, bad[0]);
+      e = assertThrows(ConfigException.class, () -> load(List.of("--config", file.toString()), Map.of()), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+    e = assertThrows(ConfigException.class, () -> load(List.of("--api-keys", "k=team/a"), Map.of()));
+    assertTrue(e.getMessage().contains("team/a"), e.getMessage());
   }
 
   @Test

@@ -21,7 +21,7 @@ class StreamEventTest {
 
   @Test
   void batchesRoundTripWithNewlinesAndColonsInData() {
-    EventBatch b = new EventBatch("req-1", java.util.List.of(StreamEvent.chunk(3, "{\"a\":\"x:1\\ny\"}"),
+    EventBatch b = new EventBatch("t/req-1", 7, java.util.List.of(StreamEvent.chunk(3, "{\"a\":\"x:1\\ny\"}"),
         StreamEvent.chunk(4, "{}"), StreamEvent.done(5)));
     assertEquals(b, EventBatch.decode(b.encode()));
   }

@@ -1,0 +1,342 @@
+package dev.clawbus.dispatcher;
+
+import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.RequestEnvelope;
+import dev.clawbus.infra.contract.StreamEvent;
+import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.parser.ParserOptions;
+import dev.clawbus.parser.ParserSink;
+import dev.clawbus.parser.StreamingToolParser;
+import dev.clawbus.parser.ToolParsers;
+import dev.clawbus.parser.ToolSpec;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.IntFunction;
+
+/**
+ * The decisions of one response, without I/O: what the client sees of vLLM's stream (through the model
+ * family's tool-call parser), whether a failed attempt is retried, from where a continuation resumes (never
+ * inside an unfinished tool call), what the continuation asks vLLM for, and when the answer ends. Driven by
+ * events from {@link ResponseRun} — an attempt's HTTP status, each chunk's fields, the end of the stream, a
+ * failure, the passing of time (every method takes {@code now}) — and writing to an {@link Output}. Tested
+ * without a network.
+ */
+final class ResponseCore implements ParserSink {
+  /** Knobs from the configuration. */
+  record Settings(long stallMillis, long vllmWaitMillis, int maxAttempts) {}
+
+  /** Where the core's output goes: the journal, which stores and delivers. */
+  interface Output {
+    void event(StreamEvent e);
+
+    void appendRaw(CharSequence text);
+
+    void truncateRaw(int length);
+  }
+
+  /** What to do after an attempt failed. */
+  sealed interface Decision {}
+
+  /** Wait {@code backoffMillis}, then for vLLM's health until {@code deadline}, then try again. */
+  record Retry(long backoffMillis, long deadline) implements Decision {}
+
+  /** The answer has ended (failed, or finished with the tool calls already made). */
+  record Ended() implements Decision {}
+
+  private final RequestEnvelope env;
+  private final Settings settings;
+  private final Output out;
+  private final ChunkWriter writer;
+  private final String parserFormat;
+  private final ParserOptions parserOptions;
+  private StreamingToolParser parser;
+
+  /** Everything the model generated as content so far: the prefix a continuation resumes from. */
+  private final StringBuilder raw = new StringBuilder();
+  private long seq;
+  private int generatedTokens;
+  private Integer promptTokens;
+  private int completionTokens;
+  private boolean roleSent;
+  private boolean sawToolCalls;
+  private boolean sawStructuredCalls;
+  private OpenAiError error;
+  private boolean ended;
+  private String finishReason;
+  private int attempts;
+  private int structuredIndexBase;
+  private int structuredIndexMax = -1;
+  private long lastDataAt;
+  private long waitStartedAt;
+
+  /**
+   * @param resumeFrom what an earlier run of this request recorded (empty for a new request): the core continues
+   *     after it, as if it had produced it
+   */
+  ResponseCore(RequestEnvelope env, Settings settings, Output out, Recorded resumeFrom) {
+    this.env = env;
+    this.settings = settings;
+    this.out = out;
+    this.writer = ChunkWriter.of(env);
+    this.parserFormat = env.parser();
+    this.parserOptions = parserOptions(env);
+    this.parser = ToolParsers.create(parserFormat, parserOptions);
+    if (!resumeFrom.events().isEmpty()) {
+      resume(resumeFrom);
+    }
+  }
+
+  /**
+   * Takes over a response another run started: its events are already with the client, so the parser is brought
+   * to the same state by replaying the raw text into a sink that sends nothing.
+   */
+  private void resume(Recorded r) {
+    seq = r.lastSeq() + 1;
+    roleSent = true;
+    raw.append(r.raw());
+    for (StreamEvent e : r.events()) {
+      if (e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":")) generatedTokens++;
+    }
+    sawToolCalls = replay(parser, raw) > 0;
+  }
+
+  /** Feeds {@code text} to {@code p} without sending anything; returns how many tool calls it held. */
+  private static int replay(StreamingToolParser p, CharSequence text) {
+    int[] calls = {0};
+    p.feed(text, new ParserSink() {
+      @Override public void content(String t) {}
+      @Override public void reasoning(String t) {}
+      @Override public void toolCall(int index, String id, String name, String args) { calls[0]++; }
+    });
+    return calls[0];
+  }
+
+  /**
+   * The request's tools (none when it offered none, or said {@code tool_choice: "none"}: then nothing becomes a
+   * call), and tool-call ids that are alphanumeric (OpenClaw strips the rest) and the same for the same request
+   * and index, so a continued or re-run answer keeps them.
+   */
+  static ParserOptions parserOptions(RequestEnvelope env) {
+    JsonArray tools = "none".equals(env.body().getValue("tool_choice")) ? null
+        : env.body().getValue("tools") instanceof JsonArray a ? a : null;
+    String idPrefix = "call" + env.id().replaceAll("[^A-Za-z0-9]", "");
+    String prefix = idPrefix.length() > 28 ? idPrefix.substring(0, 28) : idPrefix;
+    IntFunction<String> ids = i -> prefix + "t" + i;
+    return tools == null || tools.isEmpty() ? ParserOptions.noTools(env.reasoning(), ids)
+        : new ParserOptions(ToolSpec.fromRequestTools(tools), false, env.reasoning(), ids);
+  }
+
+  /** The body of the next attempt: the request itself, or a continuation of the text so far. */
+  JsonObject nextAttempt(long now) {
+    attempts++;
+    lastDataAt = now;
+    return raw.length() == 0 ? env.body() : continuationBody();
+  }
+
+  JsonObject continuationBody() {
+    JsonObject b = env.body().copy();
+    b.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", raw.toString()));
+    b.put("continue_final_message", true).put("add_generation_prompt", false).put("echo", false);
+    Integer max = env.body().getInteger("max_tokens");
+    if (max != null) {
+      b.put("max_tokens", Math.max(1, max - generatedTokens));
+    }
+    return b;
+  }
+
+  /** vLLM answered 200: the stream begins. */
+  void onStreamStarted(long now) {
+    lastDataAt = now;
+    if (!roleSent) {
+      roleSent = true;
+      emit(writer.role());
+    }
+  }
+
+  /** vLLM refused the attempt: 5xx, 408 and 429 are worth retrying, the rest are the client's to see. */
+  static boolean retryable(int status) {
+    return status >= 500 || status == 429 || status == 408;
+  }
+
+  /** No token for longer than the stall setting: the attempt is dead even if its connection is not. */
+  boolean stalled(long now) {
+    return now - lastDataAt > settings.stallMillis();
+  }
+
+  long stallMillis() {
+    return settings.stallMillis();
+  }
+
+  /** How often the stall check runs: a quarter of the setting, at least every 100 ms. */
+  long stalledCheckMillis() {
+    return Math.max(100, settings.stallMillis() / 4);
+  }
+
+  /**
+   * One chunk of vLLM's stream, as its fields.
+   *
+   * @param toolCalls vLLM's own structured tool-call deltas (its parser ran), or null
+   */
+  void onChunk(String content, String reasoning, JsonArray toolCalls, String chunkFinishReason, Integer prompt,
+      Integer completion, long now) {
+    lastDataAt = now;
+    if (prompt != null && promptTokens == null) promptTokens = prompt;
+    if (completion != null) completionTokens += completion;
+    if (reasoning != null && !reasoning.isEmpty() && !"drop".equals(env.reasoning())) {
+      emit(writer.reasoning(reasoning));
+    }
+    if (content != null && !content.isEmpty()) {
+      raw.append(content);
+      out.appendRaw(content);
+      generatedTokens++;
+      parser.feed(content, this);
+    }
+    if (toolCalls != null) {
+      sawStructuredCalls = true;
+      for (int i = 0; i < toolCalls.size(); i++) {
+        if (!(toolCalls.getValue(i) instanceof JsonObject tc)) continue;
+        int index = structuredIndexBase + (tc.getValue("index") instanceof Number n ? n.intValue() : 0);
+        structuredIndexMax = Math.max(structuredIndexMax, index);
+        JsonObject fn = tc.getValue("function") instanceof JsonObject f ? f : new JsonObject();
+        // vLLM's own ids are dropped: clawbus's are alphanumeric (OpenClaw strips the rest) and the same when an
+        // answer is continued or re-run after a failure.
+        parser.feedToolCallDelta(index, null, fn.getValue("name") instanceof String s ? s : null,
+            fn.getValue("arguments") instanceof String a ? a : null, this);
+      }
+    }
+    if (chunkFinishReason != null) {
+      finishReason = chunkFinishReason;
+    }
+  }
+
+  /** {@code [DONE]}: the answer is complete. */
+  void onDone() {
+    if (ended) return;
+    parser.finish(this);
+    finishWith(sawToolCalls ? "tool_calls" : finishReason == null ? "stop" : finishReason);
+  }
+
+  /** vLLM refused the request with an error the client must see (a 4xx other than 408/429). */
+  void onRefused(OpenAiError e) {
+    fail(e);
+  }
+
+  /**
+   * An attempt failed (refused connection, 5xx, reset, stall, stream ended without {@code [DONE]}, an error in
+   * the stream): retry after vLLM is healthy again, unless attempts are used up or the turn is better ended.
+   */
+  Decision onAttemptFailed(String reason, long now) {
+    if (ended) return new Ended();
+    if (attempts >= settings.maxAttempts()) {
+      fail(OpenAiError.server(503, "vllm_unavailable", "vLLM failed " + attempts + " times; last: " + reason));
+      return new Ended();
+    }
+    if (sawStructuredCalls && sawToolCalls) {
+      // vLLM's own parser delivered whole calls already: a text continuation cannot express them and would risk
+      // repeating them, so the turn ends with the calls made; the agent asks again after.
+      finishWith("tool_calls");
+      return new Ended();
+    }
+    backToSafePoint();
+    structuredIndexBase = structuredIndexMax + 1;
+    waitStartedAt = now;
+    long deadline = roleSent ? now + settings.vllmWaitMillis() : env.deadlineAt();
+    return new Retry(Math.min(2_000, 100L * attempts), deadline);
+  }
+
+  /** vLLM did not come back before the deadline of a {@link Retry}. */
+  void onGaveUp(String reason, String vllmUrl, long now) {
+    long since = roleSent ? waitStartedAt : env.receivedAt();
+    long waited = Math.max(0, now - since) / 1000;
+    fail(OpenAiError.server(503, "vllm_unavailable", "vLLM at " + vllmUrl + " was unreachable for " + waited
+        + " s (" + reason + "); the request was not completed"));
+  }
+
+  /** The client (or an operator) cancelled: the answer ends with an error event. */
+  void cancel() {
+    fail(OpenAiError.cancelled());
+  }
+
+  /** Something went wrong in clawbus itself: the answer ends with an error event naming the request only. */
+  void internalFailure() {
+    fail(OpenAiError.server(500, "internal_error", "clawbus failed while answering request " + env.id()
+        + "; the failure is logged under that id."));
+  }
+
+  /**
+   * The raw text the parser still holds back because it may be the start of tool-call markup. Continuing from
+   * inside a call is unsafe (re-tokenising mid-markup can change it), so a continuation starts before it and the
+   * call is regenerated whole.
+   */
+  private String heldBack() {
+    StreamingToolParser probe = ToolParsers.create(parserFormat, parserOptions);
+    replay(probe, raw);
+    StringBuilder flushed = new StringBuilder();
+    probe.finish(new ParserSink() {
+      @Override public void content(String t) { flushed.append(t); }
+      @Override public void reasoning(String t) {}
+      @Override public void toolCall(int index, String id, String name, String args) {}
+    });
+    return flushed.toString();
+  }
+
+  /** Cuts the raw text back to the last safe point and rebuilds the parser's state up to it. */
+  private void backToSafePoint() {
+    String held = heldBack();
+    if (held.isBlank()) {
+      return;
+    }
+    int cut = raw.lastIndexOf(held);
+    if (cut < 0) cut = Math.max(0, raw.length() - held.length());
+    raw.setLength(cut);
+    out.truncateRaw(cut);
+    parser = ToolParsers.create(parserFormat, parserOptions);
+    replay(parser, raw);
+  }
+
+  private void finishWith(String fr) {
+    ended = true;
+    emit(writer.finish(fr));
+    if (env.includeUsage() || !env.stream()) {
+      emit(writer.usage(promptTokens == null ? 0 : promptTokens, completionTokens));
+    }
+    out.event(StreamEvent.done(seq++));
+  }
+
+  private void fail(OpenAiError e) {
+    if (ended) return;
+    ended = true;
+    error = e;
+    out.event(StreamEvent.error(seq++, e.status(), e.body().encode()));
+  }
+
+  private void emit(String chunkJson) {
+    out.event(StreamEvent.chunk(seq++, chunkJson));
+  }
+
+  @Override
+  public void content(String text) {
+    if (!text.isEmpty()) emit(writer.content(text));
+  }
+
+  @Override
+  public void reasoning(String text) {
+    if (!text.isEmpty()) emit(writer.reasoning(text));
+  }
+
+  @Override
+  public void toolCall(int index, String id, String name, String argumentsJson) {
+    sawToolCalls = true;
+    emit(writer.toolCall(index, id, name, argumentsJson));
+  }
+
+  boolean ended() { return ended; }
+  /** Why the answer failed, or null when it completed (or has not ended). */
+  OpenAiError error() { return error; }
+  int attempts() { return attempts; }
+  boolean started() { return roleSent; }
+  Integer promptTokens() { return promptTokens; }
+  int completionTokens() { return completionTokens; }
+  String rawText() { return raw.toString(); }
+}

@@ -1,0 +1,244 @@
+package dev.clawbus.dispatcher;
+
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.DeadLetter;
+import dev.clawbus.infra.contract.ErrorInfo;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.RequestEnvelope;
+import dev.clawbus.infra.contract.RunCommand;
+import dev.clawbus.infra.contract.RunEnded;
+import dev.clawbus.infra.contract.Status;
+import dev.clawbus.infra.contract.TimelineEvent;
+import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.lifecycle.Lifecycle;
+import dev.clawbus.infra.lifecycle.RequestStore;
+import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.node.NodeServices;
+import dev.clawbus.infra.vllm.VllmEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the requests the scheduler hands it ({@link RunCommand}), several at once, each as a
+ * {@link ResponseRun}: takes the request (queued → running), feeds the journal, records how it ended, and
+ * sends a failure for good to the dead-letter topic. A node runs several runners, one per core, so per-token
+ * work spreads over the event loops. Whatever happens in a run, it ends: an error event, a terminal status,
+ * and {@link RunEnded} to the scheduler.
+ */
+public final class RunnerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RunnerVerticle.class);
+  private static final int MAX_ATTEMPTS = 12;
+
+  private final NodeServices node;
+  private final String address;
+  private final Map<String, ResponseRun> running = new HashMap<>();
+  private ClawbusConfig config;
+  private HttpClient http;
+  private VllmEndpoint endpoint;
+  private VllmHealth health;
+  private ResponseCore.Settings settings;
+  private RequestStore store;
+  private Journal journal;
+
+  public RunnerVerticle(NodeServices node, String address) {
+    this.node = node;
+    this.address = address;
+  }
+
+  @Override
+  public Future<?> start() {
+    config = node.config();
+    store = node.store();
+    journal = node.journal();
+    endpoint = VllmEndpoint.parse(config.vllmUrl());
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+        new PoolOptions().setHttp1MaxSize(config.maxInflight() + 8));
+    health = new VllmHealth(vertx, http, endpoint);
+    settings = new ResponseCore.Settings(config.stallSeconds() * 1000L, config.vllmWaitSeconds() * 1000L,
+        MAX_ATTEMPTS);
+    vertx.eventBus().<String>consumer(Addresses.CANCEL, msg -> {
+      ResponseRun run = running.get(msg.body());
+      if (run != null) run.cancel();
+    });
+    return vertx.eventBus().<RunCommand>localConsumer(address, this::onRun).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return http.close();
+  }
+
+  int running() {
+    return running.size();
+  }
+
+  private void onRun(Message<RunCommand> msg) {
+    RunCommand cmd = msg.body();
+    String key = cmd.envelope().key();
+    try {
+      if (cmd.fast()) {
+        runFast(cmd);
+      } else {
+        take(cmd);
+      }
+    } catch (RuntimeException e) {
+      crashed(cmd.envelope(), e, null);
+    }
+  }
+
+  /**
+   * The run could not even be made (a record this node cannot handle, a bug): the request still ends, with an
+   * error event for its clients, a failed status and a dead letter, and its slot is freed. Nothing hangs.
+   *
+   * @param taken the start transition, when this node already asked for it (null: not yet)
+   */
+  private void crashed(RequestEnvelope env, Throwable cause, Future<Lifecycle.Outcome> taken) {
+    LOG.error("request {}: could not run it", env.key(), cause);
+    running.remove(env.key());
+    OpenAiError e = OpenAiError.server(500, "internal_error", "clawbus failed while answering request " + env.id()
+        + "; the failure is logged under that id.");
+    Future<Lifecycle.Outcome> start = taken != null ? taken : store.apply(env.key(), startTransition());
+    start.onComplete(ar -> {
+      if (ar.failed() || !ar.result().ok()) {
+        ended(env.key(), ar.succeeded() ? ar.result().record().status() : null);
+        return;
+      }
+      journal.endWithError(env.key(), e.status(), e.body().encode())
+          .onComplete(x -> finish(env, new ResponseRun.Outcome(e, 0, null, 0), true));
+    });
+  }
+
+  private Transition.Start startTransition() {
+    return new Transition.Start(node.member(), node.nodeName(), System.currentTimeMillis());
+  }
+
+  /**
+   * A new request: vLLM is called at once while the request becomes running and durable; the journal takes
+   * its events (and the client sees them) only when both are done. If it was cancelled in the meantime, or
+   * Kafka refused it, nothing of it is written or shown.
+   */
+  private void runFast(RunCommand cmd) {
+    RequestEnvelope env = cmd.envelope();
+    Future<Lifecycle.Outcome> taken = store.apply(env.key(), startTransition());
+    Future<Void> durable = node.gates().await(env.key(), context);
+    Future<Void> gate = Future.all(taken.compose(o -> o.ok() ? Future.succeededFuture()
+        : Future.failedFuture("not taken: " + o.refused())), durable).mapEmpty();
+    ResponseRun run;
+    try {
+      run = newRun(env, Journal.Read.EMPTY, gate);
+    } catch (RuntimeException e) {
+      durable.onComplete(x -> crashed(env, e, taken));
+      return;
+    }
+    gate.onFailure(err -> {
+      run.cancel();
+      if (durable.failed() && taken.succeeded() && taken.result().ok()) {
+        // Taken but never durable: the client got a 503; the record says why (no dead letter: not in Kafka).
+        OpenAiError e = OpenAiError.server(503, "queue_unavailable", "Kafka did not accept the request");
+        finish(env, new ResponseRun.Outcome(e, 0, null, 0), false);
+      } else if (taken.succeeded() && !taken.result().ok()) {
+        ended(env.key(), null);
+      }
+    });
+    execute(env, run, gate);
+  }
+
+  /** A request that waited or is taken over: it is marked running first, and only then does vLLM hear of it. */
+  private void take(RunCommand cmd) {
+    RequestEnvelope env = cmd.envelope();
+    store.apply(env.key(), startTransition()).onComplete(ar -> {
+      if (ar.failed() || !ar.result().ok()) {
+        if (ar.failed()) LOG.warn("request {}: could not take it: {}", env.key(), ar.cause().toString());
+        ended(env.key(), ar.succeeded() ? ar.result().record().status() : null);
+        return;
+      }
+      Future<Journal.Read> recorded = cmd.resumed() ? journal.read(env.key()) : Future.succeededFuture(Journal.Read.EMPTY);
+      recorded.onComplete(rec -> {
+        try {
+          if (rec.failed()) {
+            LOG.warn("request {}: journal unreadable: {}", env.key(), rec.cause().toString());
+            finish(env, new ResponseRun.Outcome(OpenAiError.server(503, "journal_unavailable",
+                "clawbus could not read the answer so far"), 0, null, 0), true);
+            return;
+          }
+          if (rec.result().recorded().terminal()) {
+            // Its answer ended before its holder could record it: record what the journal says.
+            finish(env, new ResponseRun.Outcome(null, 0, null, 0), false);
+            return;
+          }
+          Future<Void> gate = node.gates().await(env.key(), context);
+          execute(env, newRun(env, rec.result(), gate), gate);
+        } catch (RuntimeException e) {
+          crashed(env, e, Future.succeededFuture(ar.result()));
+        }
+      });
+    });
+  }
+
+  private ResponseRun newRun(RequestEnvelope env, Journal.Read read, Future<Void> gate) {
+    return new ResponseRun(vertx, http, endpoint, health, env, settings,
+        journal.writer(env.key(), read, env.replyTo(), gate), read.recorded(), System::currentTimeMillis)
+        .onTimeline((kind, detail) -> node.eventLog().timeline(env.key(),
+            new TimelineEvent(System.currentTimeMillis(), kind, node.nodeName(), detail)));
+  }
+
+  private void execute(RequestEnvelope env, ResponseRun run, Future<Void> gate) {
+    running.put(env.key(), run);
+    run.run().onComplete(ar -> {
+      running.remove(env.key());
+      if (gate.failed()) return; // handled where the gate failed
+      finish(env, ar.result(), true);
+    });
+  }
+
+  /** Records the end of a run; a failure for good (not a cancel) also goes to the dead-letter topic. */
+  private void finish(RequestEnvelope env, ResponseRun.Outcome o, boolean deadLetter) {
+    OpenAiError error = o.error();
+    Status status = error == null ? Status.DONE
+        : OpenAiError.isCancellation(error) ? Status.CANCELLED : Status.FAILED;
+    ErrorInfo info = error == null ? null : ErrorInfo.of(error);
+    store.apply(env.key(), new Transition.Finish(node.member(), status, info, o.promptTokens(),
+        o.completionTokens() == 0 && o.promptTokens() == null ? null : o.completionTokens(),
+        System.currentTimeMillis())).onComplete(ar -> {
+          if (ar.failed() || !ar.result().ok()) {
+            LOG.warn("request {}: could not record it {}: {}", env.key(), status.wire(),
+                ar.failed() ? ar.cause().toString() : ar.result().refused());
+          }
+          if (status == Status.FAILED && deadLetter) {
+            deadLetter(env, error, o.attempts());
+          }
+          ended(env.key(), status);
+        });
+  }
+
+  private void deadLetter(RequestEnvelope env, OpenAiError error, int attempts) {
+    if (node.producer() == null) return;
+    DeadLetter dl = new DeadLetter(env.key(), env.tenant(), env.id(), error.getMessage(), attempts,
+        ErrorInfo.of(error), env.receivedAt(), System.currentTimeMillis(), env, null);
+    ProducerRecord<String, String> rec = new ProducerRecord<>(Topics.REQUESTS_DLQ, env.key(), dl.encode());
+    rec.headers().add(DeadLetter.REASON_HEADER, error.getMessage().getBytes(StandardCharsets.UTF_8));
+    try {
+      node.producer().send(rec, (md, err) -> {
+        if (err != null) LOG.error("could not write {} to the DLQ: {}", env.key(), err.toString());
+      });
+    } catch (RuntimeException e) {
+      LOG.error("could not write {} to the DLQ: {}", env.key(), e.toString());
+    }
+  }
+
+  private void ended(String key, Status status) {
+    vertx.eventBus().send(Addresses.RUN_ENDED, new RunEnded(key, status));
+  }
+}

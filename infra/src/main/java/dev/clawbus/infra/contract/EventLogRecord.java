@@ -1,0 +1,80 @@
+package dev.clawbus.infra.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A record of Kafka {@link Topics#EVENTS}, keyed by the request's key: the durable history of a request that a
+ * lone node rebuilds its memory from after a restart, and that operators read as the request's timeline. One of:
+ * <ul>
+ *   <li>{@code {"state": RequestRecord}}: every change of the request's record;</li>
+ *   <li>{@code {"batches":[{"n":N,"data":JournalBatch}…]}}: journal batches, coalesced per request;</li>
+ *   <li>{@code {"timeline":{"at","kind","node","detail"}}}: what happened that is not a state change (an attempt
+ *       failed, a continuation, a takeover, an exec step);</li>
+ *   <li>{@code {"answer": CompactAnswer text}}: a finished answer, written once when it leaves memory.</li>
+ * </ul>
+ */
+public sealed interface EventLogRecord {
+  String encode();
+
+  record State(RequestRecord record) implements EventLogRecord {
+    public String encode() {
+      return "{\"state\":" + record.encode() + "}";
+    }
+  }
+
+  /** {@code batchesJson} holds {@code {"n":N,"data":<batch>}} objects joined by commas (batch text encoded once). */
+  record Batches(List<Numbered> batches) implements EventLogRecord {
+    public String encode() {
+      StringBuilder sb = new StringBuilder("{\"batches\":[");
+      for (int i = 0; i < batches.size(); i++) {
+        if (i > 0) sb.append(',');
+        sb.append("{\"n\":").append(batches.get(i).n()).append(",\"data\":").append(batches.get(i).batchJson())
+            .append('}');
+      }
+      return sb.append("]}").toString();
+    }
+  }
+
+  record Numbered(int n, String batchJson) {}
+
+  record Timeline(TimelineEvent event) implements EventLogRecord {
+    public String encode() {
+      return new JsonObject().put("timeline", event.toJson()).encode();
+    }
+  }
+
+  record Answer(String compact) implements EventLogRecord {
+    public String encode() {
+      return new JsonObject().put("answer", compact).encode();
+    }
+  }
+
+  /** IllegalArgumentException when the text is none of the forms. */
+  static EventLogRecord decode(String text) {
+    JsonObject j;
+    try {
+      j = new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not JSON");
+    }
+    try {
+      if (j.getValue("state") instanceof JsonObject s) return new State(RequestRecord.fromJson(s));
+      if (j.getValue("batches") instanceof JsonArray a) {
+        List<Numbered> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+          JsonObject b = a.getJsonObject(i);
+          out.add(new Numbered(b.getInteger("n"), b.getJsonObject("data").encode()));
+        }
+        return new Batches(out);
+      }
+      if (j.getValue("timeline") instanceof JsonObject t) return new Timeline(TimelineEvent.fromJson(t));
+      if (j.getValue("answer") instanceof String s) return new Answer(s);
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("malformed events record");
+    }
+    throw new IllegalArgumentException("unknown events record");
+  }
+}

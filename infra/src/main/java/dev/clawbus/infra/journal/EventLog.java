@@ -1,0 +1,100 @@
+package dev.clawbus.infra.journal;
+
+import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.contract.RequestRecord;
+import dev.clawbus.infra.contract.TimelineEvent;
+import dev.clawbus.infra.contract.Topics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's writer of Kafka {@link Topics#EVENTS}: every request state change, journal batch and timeline
+ * event, so a lone node rebuilds its memory after a restart and operators see a request's history. Journal
+ * batches are written behind, coalesced into one record per request per {@link #FLUSH_MILLIS} (a record per
+ * token would queue behind the producer's sender); any other record of a request first flushes that request's
+ * pending batches, so the log never shows a state ahead of its batches. Thread-safe: shared by all verticles of
+ * a node. A null producer (no Kafka: durability off in tests) makes it a no-op.
+ */
+public final class EventLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+  static final long FLUSH_MILLIS = 50;
+
+  private final Producer<String, String> producer;
+  private final Map<String, List<EventLogRecord.Numbered>> pending = new LinkedHashMap<>();
+  private final ScheduledExecutorService timer;
+
+  public EventLog(Producer<String, String> producer) {
+    this.producer = producer;
+    if (producer == null) {
+      timer = null;
+      return;
+    }
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "clawbus-event-log");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(this::flushAll, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void batch(String key, int n, String batchJson) {
+    if (producer == null) return;
+    pending.computeIfAbsent(key, k -> new ArrayList<>(4)).add(new EventLogRecord.Numbered(n, batchJson));
+  }
+
+  public synchronized void state(RequestRecord record) {
+    send(record.key(), new EventLogRecord.State(record));
+  }
+
+  public synchronized void timeline(String key, TimelineEvent event) {
+    send(key, new EventLogRecord.Timeline(event));
+  }
+
+  public synchronized void answer(String key, String compact) {
+    send(key, new EventLogRecord.Answer(compact));
+  }
+
+  private void send(String key, EventLogRecord rec) {
+    if (producer == null) return;
+    flush(key, pending.remove(key));
+    write(key, rec.encode());
+  }
+
+  private synchronized void flushAll() {
+    if (pending.isEmpty()) return;
+    pending.forEach(this::flush);
+    pending.clear();
+  }
+
+  private void flush(String key, List<EventLogRecord.Numbered> batches) {
+    if (batches != null && !batches.isEmpty()) {
+      write(key, new EventLogRecord.Batches(batches).encode());
+    }
+  }
+
+  private void write(String key, String value) {
+    try {
+      producer.send(new ProducerRecord<>(Topics.EVENTS, key, value), (md, err) -> {
+        if (err != null) LOG.warn("could not write {} record of {}: {}", Topics.EVENTS, key, err.toString());
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("could not write {} record of {}: {}", Topics.EVENTS, key, e.toString());
+    }
+  }
+
+  /** Sends what is pending; the producer belongs to the caller. */
+  @Override
+  public void close() {
+    if (timer != null) timer.shutdownNow();
+    flushAll();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.clawbus.infra.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.clawbus.infra.cluster.ClusterSetup;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.LocalCodec;
+import dev.clawbus.infra.contract.RequestEnvelope;
+import dev.clawbus.infra.contract.RunCommand;
+import dev.clawbus.infra.contract.RunEnded;
+import dev.clawbus.infra.contract.Submission;
+import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.journal.EventLog;
+import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.kafka.KafkaClients;
+import dev.clawbus.infra.lifecycle.RequestStore;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * What the verticles of one node share: the cluster member, the request store, the journal, the node's Kafka
+ * producer and the durability gates. Made once per node and handed to each verticle when it is deployed;
+ * verticles still talk to each other only over the event bus.
+ */
+public final class NodeServices implements AutoCloseable {
+  private final Vertx vertx;
+  private final ClawbusConfig config;
+  private final HazelcastInstance hazelcast;
+  private final String member;
+  private final Producer<String, String> producer;
+  private final EventLog eventLog;
+  private final RequestStore store;
+  private final Journal journal;
+  private final DurabilityGates gates = new DurabilityGates();
+
+  private NodeServices(Vertx vertx, ClawbusConfig config, Producer<String, String> producer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.hazelcast = ClusterSetup.hazelcast(vertx);
+    this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.producer = producer;
+    this.eventLog = new EventLog(producer);
+    Duration retention = Duration.ofSeconds(config.journalRetentionSeconds());
+    this.store = new RequestStore(vertx, hazelcast, eventLog, retention);
+    this.journal = new Journal(vertx, hazelcast, eventLog, retention);
+    for (Class<?> c : new Class<?>[] {Submission.class, Submission.Queued.class, Submission.Attach.class,
+        RequestEnvelope.class, RunCommand.class, RunEnded.class,
+        Submission.Immediate.class}) {
+      LocalCodec.register(vertx.eventBus(), c);
+    }
+  }
+
+  /**
+   * Services of a node on clustered {@code vertx}. Blocking (it connects the Kafka producer and fetches the
+   * topics' metadata, so that no send ever waits for metadata on an event loop); call it from a plain thread.
+   */
+  public static NodeServices start(Vertx vertx, ClawbusConfig config) {
+    KafkaProducer<String, String> producer = null;
+    if (config.kafka() != null && !config.kafka().isBlank() && !config.embeddedKafka()) {
+      producer = new KafkaProducer<>(new java.util.HashMap<>(KafkaClients.producerConfig(config.kafka())));
+      for (String t : Topics.ALL) producer.partitionsFor(t);
+    }
+    return new NodeServices(vertx, config, producer);
+  }
+
+  public Vertx vertx() { return vertx; }
+  public ClawbusConfig config() { return config; }
+  public HazelcastInstance hazelcast() { return hazelcast; }
+  /** This node's Hazelcast member uuid: the owner recorded on the requests it holds. */
+  public String member() { return member; }
+  public String nodeName() { return config.nodeId(); }
+  /** The node's Kafka producer (thread-safe), or null without Kafka. */
+  public Producer<String, String> producer() { return producer; }
+  public EventLog eventLog() { return eventLog; }
+  public RequestStore store() { return store; }
+  public Journal journal() { return journal; }
+  public DurabilityGates gates() { return gates; }
+
+  public boolean isMember(String uuid) {
+    if (uuid == null) return false;
+    for (var m : hazelcast.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(uuid)) return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    eventLog.close();
+    if (producer != null) producer.close(Duration.ofSeconds(5));
+  }
+}
