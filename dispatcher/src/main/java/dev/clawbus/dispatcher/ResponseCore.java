@@ -96,7 +96,10 @@ final class ResponseCore implements ParserSink {
     roleSent = true;
     raw.append(r.raw());
     for (StreamEvent e : r.events()) {
-      if (e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":")) generatedTokens++;
+      // Content chunks stand for the tokens generated (the role chunk carries an empty content: not one).
+      if (e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":") && !e.data().contains("\"role\":")) {
+        generatedTokens++;
+      }
     }
     sawToolCalls = replay(parser, raw) > 0;
   }

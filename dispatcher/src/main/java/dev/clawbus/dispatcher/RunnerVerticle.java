@@ -144,13 +144,16 @@ public final class RunnerVerticle extends VerticleBase {
     }
     gate.onFailure(err -> {
       run.cancel();
-      if (durable.failed() && taken.succeeded() && taken.result().ok()) {
-        // Taken but never durable: the client got a 503; the record says why (no dead letter: not in Kafka).
-        OpenAiError e = OpenAiError.server(503, "queue_unavailable", "Kafka did not accept the request");
-        finish(env, new ResponseRun.Outcome(e, 0, null, 0), false);
-      } else if (taken.succeeded() && !taken.result().ok()) {
-        ended(env.key(), null);
-      }
+      // Decided once the start transition has answered too (the gate fails as soon as either part does).
+      taken.onComplete(t -> {
+        if (t.succeeded() && t.result().ok()) {
+          // Taken but never durable: the client got a 503; the record says why (no dead letter: not in Kafka).
+          OpenAiError e = OpenAiError.server(503, "queue_unavailable", "Kafka did not accept the request");
+          finish(env, new ResponseRun.Outcome(e, 0, null, 0), false);
+        } else {
+          ended(env.key(), t.succeeded() ? t.result().record().status() : null);
+        }
+      });
     });
     execute(env, run, gate);
   }

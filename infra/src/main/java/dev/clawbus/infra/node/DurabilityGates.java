@@ -16,11 +16,14 @@ import java.util.concurrent.ConcurrentMap;
 public final class DurabilityGates {
   private final ConcurrentMap<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
 
-  /** Opens the gate of {@code key} (before the request is handed to a dispatcher). */
+  /**
+   * Opens the gate of {@code key} (before the request is handed to a dispatcher). A gate that succeeds is
+   * forgotten (no gate means durable); one that fails stays until the dispatcher looked at it, however late.
+   */
   public CompletableFuture<Void> open(String key) {
     CompletableFuture<Void> g = new CompletableFuture<>();
     gates.put(key, g);
-    g.whenComplete((v, err) -> gates.remove(key, g));
+    g.thenRun(() -> gates.remove(key, g));
     return g;
   }
 
@@ -28,6 +31,7 @@ public final class DurabilityGates {
   public Future<Void> await(String key, Context ctx) {
     CompletableFuture<Void> g = gates.get(key);
     if (g == null) return Future.succeededFuture();
+    if (g.isCompletedExceptionally()) gates.remove(key, g);
     Promise<Void> p = Promise.promise();
     g.whenComplete((v, err) -> ctx.runOnContext(x -> {
       if (err == null) p.complete(); else p.fail(err);
