@@ -70,9 +70,10 @@ public final class IngressVerticle extends VerticleBase {
     new RequestsApi(vertx, journal, node.store(), config.keepaliveSeconds() * 1000L).mount(router);
     router.get("/v1/models").handler(ctx -> catalog.list().onSuccess(list -> json(ctx, 200, list)));
     new PassThroughHandler(http, endpoint).mount(router);
-    router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), new OpenAiError(404,
+    router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), new OpenAiError(404,
         "invalid_request_error", "not_found", null, "Unknown path " + clip(ctx.request().path())
         + ": clawbus serves the OpenAI API under /v1 (see its README).")));
+    router.errorHandler(405, this::failure);
     router.route().failureHandler(this::failure);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())

@@ -1,0 +1,262 @@
+package dev.clawbus.ingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.infra.cluster.ClusterSetup;
+import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.Api;
+import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.EventBatch;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.RequestEnvelope;
+import dev.clawbus.infra.contract.RequestRecord;
+import dev.clawbus.infra.contract.Status;
+import dev.clawbus.infra.contract.StreamEvent;
+import dev.clawbus.infra.contract.Submission;
+import dev.clawbus.infra.kafka.LocalPorts;
+import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.node.NodeServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ingress as a service: the verticle deployed alone on a real Hazelcast member and real HTTP. Its input
+ * besides HTTP is the transformer's reply on {@link Addresses#TRANSFORM} and the journal batches sent to its
+ * address; here the test plays the transformer and the dispatcher at those two boundaries, and checks what comes
+ * out on the wire and on the bus.
+ */
+class IngressServiceTest {
+  static Vertx vertx;
+  static NodeServices node;
+  static String base;
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final BlockingQueue<Message<Submission>> submissions = new LinkedBlockingQueue<>();
+  static volatile Consumer<Message<Submission>> transformer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int port = LocalPorts.free("127.0.0.1");
+    ClawbusConfig cfg = ClawbusConfig.defaults().with(ClawbusConfig.CLUSTER_PORT, 0).with(ClawbusConfig.PORT, port)
+        .with(ClawbusConfig.API_KEYS, "sk-a=team-a,sk-b=team-b").with(ClawbusConfig.KEEPALIVE_SECONDS, 1)
+        .with(ClawbusConfig.VLLM_URL, "http://127.0.0.1:" + LocalPorts.free("127.0.0.1"));
+    vertx = ClusterSetup.clusteredVertx(cfg).await(60, TimeUnit.SECONDS);
+    node = NodeServices.start(vertx, cfg);
+    vertx.eventBus().<Submission>localConsumer(Addresses.TRANSFORM, m -> {
+      submissions.add(m);
+      Consumer<Message<Submission>> t = transformer;
+      if (t != null) t.accept(m);
+    }).completion().await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new IngressVerticle(node)).await(30, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + port;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+    node.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    submissions.clear();
+    transformer = null;
+  }
+
+  static HttpResponse<String> post(String path, String body, String key, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) b.header("authorization", "Bearer " + key);
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(String path, String key) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .header("authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonObject chat(boolean stream) {
+    return new JsonObject().put("model", "m").put("stream", stream)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+  }
+
+  static JsonObject error(HttpResponse<String> r, int status) {
+    assertEquals(status, r.statusCode(), r.body());
+    JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+    assertNotNull(e, r.body());
+    assertTrue(e.containsKey("message") && e.containsKey("type") && e.containsKey("param") && e.containsKey("code"));
+    return e;
+  }
+
+  /** A request record of {@code tenant} with a finished journal, as the pipeline would leave it. */
+  static RequestRecord finished(String tenant, String id, String text) throws Exception {
+    RequestEnvelope env = new RequestEnvelope(id, tenant, Api.CHAT, "m", "chatcmpl-" + id, 1, true, false, false,
+        "none", "split", new JsonObject(), 1000, 0, node.member(), null, null, null, 0);
+    RequestRecord r = RequestRecord.queued(env, node.member(), "n");
+    node.store().create(r).await(10, TimeUnit.SECONDS);
+    node.store().apply(r.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
+    node.store().apply(r.key(), new Transition.Finish(node.member(), Status.DONE, null, 1, 1, 3))
+        .await(10, TimeUnit.SECONDS);
+    ChunkWriter w = ChunkWriter.of(env);
+    var writer = node.journal().writer(r.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
+    vertx.runOnContext(v -> {
+      writer.append(StreamEvent.chunk(0, w.role()));
+      writer.append(StreamEvent.chunk(1, w.content(text)));
+      writer.append(StreamEvent.chunk(2, w.finish("stop")));
+      writer.append(StreamEvent.done(3));
+    });
+    dev.clawbus.infra.testing.Eventually.until(
+        () -> node.journal().read(r.key()).await(5, TimeUnit.SECONDS).recorded().terminal(), Duration.ofSeconds(10));
+    return r;
+  }
+
+  @Test
+  void aSubmissionCarriesTheCallersTenantAndTheAnswerIsRelayedAsSse() throws Exception {
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 42, "m"));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 42, "m");
+      List<StreamEvent> events = List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("Hi!")),
+          StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3));
+      vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, events).encode());
+    };
+    HttpResponse<String> r = post("/v1/chat/completions", chat(true).encode(), "sk-b", "X-Request-Id", "client-id-001");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    assertEquals("client-id-001", r.headers().firstValue("x-request-id").orElse(null));
+    assertTrue(r.body().contains("id: 1\ndata: {"), r.body());
+    assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
+    Submission s = submissions.poll(5, TimeUnit.SECONDS).body();
+    assertEquals("team-b", s.tenant(), "the tenant comes from the key, never from the body");
+    assertEquals(Submission.IdSource.CLIENT, s.idSource());
+    assertEquals("team-b/client-id-001", s.key());
+    assertNotNull(s.bodyHash());
+  }
+
+  @Test
+  void idempotencyKeysNameARequestPerTenant() throws Exception {
+    transformer = m -> m.fail(400, OpenAiError.invalidRequest("model", "nope").body().encode());
+    post("/v1/chat/completions", chat(false).encode(), "sk-a", "Idempotency-Key", "same-key");
+    post("/v1/chat/completions", chat(false).encode(), "sk-b", "Idempotency-Key", "same-key");
+    Submission a = submissions.poll(5, TimeUnit.SECONDS).body();
+    Submission b = submissions.poll(5, TimeUnit.SECONDS).body();
+    assertEquals(Submission.IdSource.IDEMPOTENCY_KEY, a.idSource());
+    assertFalse(a.key().equals(b.key()), "the same key in two tenants names two requests");
+    assertFalse(a.id().contains("same-key"), "the key itself is not echoed as the id");
+  }
+
+  @Test
+  void refusalsKeepTheirStatusAndShapeAndNothingInternalLeaks() throws Exception {
+    transformer = m -> m.fail(400, OpenAiError.invalidRequest("stream_options.include_usage",
+        "Invalid type for 'stream_options.include_usage': expected a boolean, but got a string.").body().encode());
+    JsonObject e = error(post("/v1/chat/completions", chat(true).encode(), "sk-a"), 400);
+    assertEquals("stream_options.include_usage", e.getString("param"));
+    transformer = m -> m.fail(500, "java.lang.NullPointerException: boom");
+    e = error(post("/v1/chat/completions", chat(true).encode(), "sk-a"), 500);
+    assertFalse(e.getString("message").contains("Exception"), e.getString("message"));
+    error(post("/v1/chat/completions", "{oops", "sk-a"), 400);
+    error(post("/v1/chat/completions", "[]", "sk-a"), 400);
+    assertEquals("invalid_api_key", error(post("/v1/chat/completions", chat(true).encode(), "sk-wrong"), 401)
+        .getString("code"));
+    error(post("/v1/chat/completions", chat(true).encode(), null), 401);
+  }
+
+  @Test
+  void onlyDocumentedPathsAreServedOrForwarded() throws Exception {
+    assertEquals("not_found", error(post("/v1/files", "{}", "sk-a"), 404).getString("code"));
+    assertEquals("not_found", error(post("/v2/chat/completions", "{}", "sk-a"), 404).getString("code"));
+    assertEquals("not_found", error(get("/etc/passwd", "sk-a"), 404).getString("code"));
+    assertEquals("method_not_allowed", error(get("/v1/chat/completions", "sk-a"), 405).getString("code"));
+    // Forwarded paths need a key like the rest, then go to vLLM (unreachable here: an OpenAI-shaped 502).
+    error(post("/tokenize", "{}", null), 401);
+    assertEquals("vllm_unreachable", error(post("/tokenize", "{}", "sk-a"), 502).getString("code"));
+    assertEquals("vllm_unreachable", error(post("/v1/embeddings", "{}", "sk-a"), 502).getString("code"));
+  }
+
+  /** Another tenant's request is answered exactly like one that does not exist. */
+  @Test
+  void anotherTenantsRequestIsA404LikeAnUnknownOne() throws Exception {
+    RequestRecord a = finished("team-a", "isolated-0001", "secret of team a");
+    HttpResponse<String> mine = get("/v1/requests/isolated-0001", "sk-a");
+    assertEquals(200, mine.statusCode(), mine.body());
+    assertEquals("secret of team a", new JsonObject(mine.body()).getJsonObject("response").getJsonArray("choices")
+        .getJsonObject(0).getJsonObject("message").getString("content"));
+    HttpResponse<String> theirs = get("/v1/requests/isolated-0001", "sk-b");
+    HttpResponse<String> unknown = get("/v1/requests/no-such-request", "sk-b");
+    assertEquals(404, theirs.statusCode());
+    assertEquals(new JsonObject(unknown.body()).getJsonObject("error").getString("code"),
+        new JsonObject(theirs.body()).getJsonObject("error").getString("code"));
+    assertFalse(theirs.body().contains("secret"));
+    assertEquals(404, get("/v1/requests/isolated-0001/events", "sk-b").statusCode());
+    assertEquals(404, post("/v1/requests/isolated-0001/cancel", "", "sk-b").statusCode());
+    assertTrue(get("/v1/requests/isolated-0001/events", "sk-a").body().contains("secret of team a"));
+    assertEquals(Status.DONE, node.store().get(a.key()).await(5, TimeUnit.SECONDS).status(), "untouched by B");
+  }
+
+  @Test
+  void attachingAnswersFromTheExistingRequestsJournal() throws Exception {
+    RequestRecord a = finished("team-a", "attach-0001", "already answered");
+    transformer = m -> m.reply(new Submission.Attach(a.key(), a));
+    HttpResponse<String> r = post("/v1/chat/completions", chat(false).encode(), "sk-a", "X-Request-Id", "attach-0001");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("already answered", new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0)
+        .getJsonObject("message").getString("content"));
+    assertEquals("attach-0001", r.headers().firstValue("x-request-id").orElse(null));
+  }
+
+  /**
+   * While a client waits, a data event goes out every keepalive period: never a longer gap (OpenClaw's idle timer
+   * counts data events), and not a flood either.
+   */
+  @Test
+  void keepalivesComeOncePerPeriodWhileNothingElseDoes() throws Exception {
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m"));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      vertx.setTimer(4_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.done(1))).encode()));
+    };
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+        .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer sk-a")
+        .POST(HttpRequest.BodyPublishers.ofString(chat(true).encode())).build();
+    long start = System.nanoTime();
+    List<Long> at = new ArrayList<>();
+    HttpResponse<Stream<String>> r = HTTP.send(req, HttpResponse.BodyHandlers.ofLines());
+    r.body().forEach(line -> {
+      if (line.startsWith("data: ")) at.add((System.nanoTime() - start) / 1_000_000);
+    });
+    assertTrue(at.size() >= 5, "4 keepalives and the answer: " + at);
+    long previous = 0;
+    for (long t : at) {
+      long gap = t - previous;
+      assertTrue(gap <= 1_250, "no gap above the 1 s period (plus jitter): " + at);
+      previous = t;
+    }
+    for (int i = 1; i < 4; i++) {
+      assertTrue(at.get(i) - at.get(i - 1) >= 800, "keepalives are not sent more often than needed: " + at);
+    }
+  }
+}
