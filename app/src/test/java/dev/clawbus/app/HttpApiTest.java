@@ -144,10 +144,16 @@ class HttpApiTest extends SimNodeTest {
     assertTrue(models.getJsonArray("data").getJsonObject(0).getInteger("max_model_len") > 0);
   }
 
+  /** Documented vLLM endpoints reach vLLM; nothing else does (clawbus answers its own 404). */
   @Test
-  void otherV1PathsPassThroughToVllm() throws Exception {
-    HttpResponse<String> r = TestNodes.post(base + "/v1/nonexistent", "{}");
-    assertEquals(404, r.statusCode(), "vLLM's own answer");
+  void documentedVllmPathsPassThroughAndNothingElse() throws Exception {
+    HttpResponse<String> tokens = TestNodes.post(base + "/tokenize", new JsonObject().put("model", TestNodes.MODEL)
+        .put("prompt", "one two three").encode());
+    assertEquals(200, tokens.statusCode(), tokens.body());
+    assertTrue(new JsonObject(tokens.body()).getInteger("count") > 0, "vLLM's own answer: " + tokens.body());
+    HttpResponse<String> other = TestNodes.post(base + "/v1/nonexistent", "{}");
+    assertEquals("not_found", error(other, 404).getString("code"));
+    assertTrue(error(other, 404).getString("message").contains("clawbus"), "clawbus's own 404, not vLLM's");
   }
 
   @Test

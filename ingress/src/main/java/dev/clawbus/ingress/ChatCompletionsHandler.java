@@ -87,6 +87,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
           Submission.Reply r = reply.body();
           if (r instanceof Submission.Queued q) {
             sink.start(new ChunkWriter(q.completionId(), q.created(), q.model()));
+            follower.live();
           } else if (r instanceof Submission.Attach a) {
             follower.close();
             attach(ctx, a.key(), a.existing(), stream);

@@ -20,7 +20,12 @@ final class HttpErrors {
       resp.end();
       return;
     }
-    resp.setStatusCode(status).putHeader("content-type", "application/json").end(errorJson);
+    resp.setStatusCode(wireStatus(status)).putHeader("content-type", "application/json").end(errorJson);
+  }
+
+  /** The HTTP status of an error: a cancelled request (499 inside clawbus, nginx's number) is a 409 on the wire. */
+  static int wireStatus(int status) {
+    return status == OpenAiError.CANCELLED_STATUS ? 409 : status;
   }
 
   /** An error reply from the transformer (code = HTTP status, message = error body) or a bus failure. */

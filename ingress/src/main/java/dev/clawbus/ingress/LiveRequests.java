@@ -23,7 +23,7 @@ final class LiveRequests {
       EventBatch batch = EventBatch.decode(msg.body());
       EventFollower f = followers.get(batch.requestKey());
       if (f != null) {
-        f.deliverAll(batch.events());
+        f.deliver(batch);
       }
     });
     return consumer.completion();

@@ -1,6 +1,7 @@
 package dev.clawbus.ingress;
 
 import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,7 +56,7 @@ final class SseResponse implements ResponseSink {
   /** A batch goes out in one write: one syscall per batch instead of one per token. */
   @Override
   public boolean acceptAll(java.util.List<StreamEvent> events) {
-    if (events.size() == 1 || (!resp.headWritten() && events.get(0).type() == StreamEvent.ERROR)) {
+    if (events.size() == 1 || (!resp.headWritten() && asHttpError(events.get(0)))) {
       return ResponseSink.super.acceptAll(events);
     }
     if (finished) return true;
@@ -74,6 +75,14 @@ final class SseResponse implements ResponseSink {
     return false;
   }
 
+  /**
+   * An error before any output is a proper HTTP error (a vLLM 400, say); a cancellation is not the request's
+   * fault, so its stream opens and ends with the error event.
+   */
+  private static boolean asHttpError(StreamEvent e) {
+    return e.type() == StreamEvent.ERROR && e.status() != OpenAiError.CANCELLED_STATUS;
+  }
+
   private static void append(Buffer b, StreamEvent e) {
     if (e.type() != StreamEvent.ERROR) {
       b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
@@ -90,7 +99,7 @@ final class SseResponse implements ResponseSink {
   @Override
   public boolean accept(StreamEvent e) {
     if (finished) return true;
-    if (e.type() == StreamEvent.ERROR && !resp.headWritten()) {
+    if (!resp.headWritten() && asHttpError(e)) {
       finished = true;
       close();
       HttpErrors.send(resp, e.status(), e.data());

@@ -1,0 +1,313 @@
+package dev.clawbus.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.infra.testing.OpenClawRequests;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A storm of client mistakes against one node (seeded, so a failure reproduces): thousands of mutated
+ * OpenClaw-shaped bodies, raw bytes, odd paths, methods and headers. Whatever comes in: no 5xx, every 4xx in
+ * OpenAI's error shape, no Java class name or stack text in any body, and the node healthy afterwards.
+ */
+class FuzzTest {
+  static final long SEED = Long.getLong("clawbus.fuzz.seed", 20261129L);
+  static final int BODIES = Integer.getInteger("clawbus.fuzz.bodies", 2_400);
+  static final int RAW = Integer.getInteger("clawbus.fuzz.raw", 600);
+  static final Pattern INTERNALS = Pattern.compile(
+      "(java|javax|jdk|sun|io\\.vertx|io\\.netty|com\\.hazelcast|com\\.fasterxml|org\\.apache|dev\\.clawbus)\\.[a-z]"
+          + "|Exception\\b|\\bat [a-z]+\\.[a-z]+.*\\(.*\\.java:\\d+\\)");
+  static final String[] PATHS = {"/v1/chat/completions", "/v1/requests/abc/cancel", "/v1/requests/x/events",
+      "/v1/requests/%2e%2e", "/v1/models", "/tokenize", "/v1/completions", "/v1/responses", "/v1/files",
+      "/v1/chat/completions/extra", "/", "/health", "/v1//chat//completions", "/v1/requests/" + "z".repeat(300),
+      "/v1/requests/a%00b", "/v1/requests/r1/events?starting_after=-7", "/v1/requests/r1/events?starting_after=x",
+      "/metrics", "/admin/", "/v1/embeddings", "/detokenize"};
+  static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
+
+  @TempDir static Path dir;
+  static ClawbusNode node;
+  static String base;
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = ClawbusNode.start(TestNodes.simNode(dir));
+    base = node.url();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) node.close();
+  }
+
+  record Case(String method, String path, byte[] body, Map<String, String> headers, String what) {}
+
+  record Result(Case c, int status, String body) {}
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  void noClientMistakeIsA5xxOrShowsInternals() throws Exception {
+    Random rnd = new Random(SEED);
+    List<Case> cases = new ArrayList<>();
+    for (int i = 0; i < BODIES; i++) cases.add(mutatedBody(rnd, i));
+    for (int i = 0; i < RAW; i++) cases.add(rawCase(rnd, i));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Result> results = new CopyOnWriteArrayList<>();
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      for (Case c : cases) all.add(pool.submit(() -> {
+        results.add(send(c));
+        return null;
+      }));
+      for (Future<?> f : all) f.get(5, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+    }
+    Map<Integer, AtomicInteger> byStatus = new ConcurrentHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Result r : results) {
+      byStatus.computeIfAbsent(r.status(), k -> new AtomicInteger()).incrementAndGet();
+      String why = problem(r);
+      if (why != null && problems.size() < 20) problems.add(why + " <- " + r.c().what() + " " + r.c().method() + " "
+          + r.c().path() + ": " + r.status() + " " + clip(r.body()));
+    }
+    System.out.println("fuzz seed " + SEED + ": " + results.size() + " cases, by status " + byStatus);
+    assertEquals(List.of(), problems);
+    assertTrue(byStatus.getOrDefault(200, new AtomicInteger()).get() > 50, "some mutations stay valid: " + byStatus);
+    assertTrue(byStatus.getOrDefault(400, new AtomicInteger()).get() > 500, "most are refused: " + byStatus);
+    // Healthy afterwards: a normal request is answered.
+    HttpResponse<String> ok = TestNodes.post(base + "/v1/chat/completions",
+        TestNodes.userChat("still fine? [[sim words=3]]", false).encode());
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertEquals(200, TestNodes.get(base + "/readyz").statusCode());
+  }
+
+  static String problem(Result r) {
+    if (r.status() >= 500) return "5xx";
+    if (INTERNALS.matcher(r.body()).find()) return "internals in the body";
+    if (r.status() >= 400 && !r.c().method().equals("HEAD")) {
+      try {
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        if (e == null || !(e.getValue("message") instanceof String) || !(e.getValue("type") instanceof String)
+            || !e.containsKey("param") || !e.containsKey("code")) {
+          return "4xx not in OpenAI's shape";
+        }
+      } catch (RuntimeException notJson) {
+        return "4xx not JSON";
+      }
+    }
+    return null;
+  }
+
+  static Result send(Case c) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + c.path())).timeout(Duration.ofSeconds(60))
+          .method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(c.body()));
+      c.headers().forEach(b::header);
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Result(c, r.statusCode(), r.body());
+    } catch (IllegalArgumentException badUri) {
+      return new Result(c, 400, "{\"error\":{\"message\":\"client refused the uri\",\"type\":\"t\",\"param\":null,"
+          + "\"code\":null}}");
+    } catch (Exception e) {
+      return new Result(c, 599, "client failure: " + e);
+    }
+  }
+
+  static String clip(String s) {
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+  }
+
+  // ---- body mutations -----------------------------------------------------------------------------------
+
+  static final String[] FIELDS = {"model", "messages", "stream", "stream_options", "tools", "tool_choice",
+      "max_completion_tokens", "max_tokens", "temperature", "top_p", "n", "stop", "seed", "response_format",
+      "logprobs", "top_logprobs", "logit_bias", "user", "parallel_tool_calls", "store", "metadata",
+      "chat_template_kwargs", "presence_penalty", "frequency_penalty", "reasoning_effort"};
+
+  static Case mutatedBody(Random rnd, int i) {
+    JsonObject body = OpenClawRequests.chat(TestNodes.MODEL, "fuzz " + i + " [[sim words=2]]", rnd.nextBoolean());
+    if (rnd.nextInt(10) > 0) {
+      body.getJsonArray("messages").getJsonObject(0).put("content", "You are a fuzzed assistant.");
+    }
+    StringBuilder what = new StringBuilder("mutations:");
+    int n = 1 + rnd.nextInt(3);
+    for (int k = 0; k < n; k++) what.append(' ').append(mutate(rnd, body));
+    Map<String, String> headers = new java.util.HashMap<>();
+    headers.put("content-type", "application/json");
+    maybeHeaders(rnd, headers);
+    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+    if (rnd.nextInt(25) == 0) {
+      bytes = java.util.Arrays.copyOf(bytes, rnd.nextInt(Math.max(1, bytes.length)));
+      what.append(" truncated");
+    }
+    return new Case("POST", "/v1/chat/completions", bytes, headers, what.toString());
+  }
+
+  static void maybeHeaders(Random rnd, Map<String, String> headers) {
+    switch (rnd.nextInt(8)) {
+      case 0 -> headers.put("X-Request-Id", rnd.nextBoolean() ? "fuzz-id-" + rnd.nextInt(50) : "bad id!");
+      case 1 -> headers.put("Idempotency-Key", rnd.nextBoolean() ? "k" + rnd.nextInt(50) : "x".repeat(300));
+      case 2 -> headers.put("X-Clawbus-Tenant", rnd.nextBoolean() ? "t" + rnd.nextInt(5) : "../etc");
+      case 3 -> headers.put("Last-Event-ID", "NaN");
+      default -> { }
+    }
+  }
+
+  static Object randomValue(Random rnd) {
+    return switch (rnd.nextInt(14)) {
+      case 0 -> null;
+      case 1 -> rnd.nextInt();
+      case 2 -> -1;
+      case 3 -> 0;
+      case 4 -> 1.5;
+      case 5 -> "yes";
+      case 6 -> "";
+      case 7 -> true;
+      case 8 -> new JsonArray();
+      case 9 -> new JsonObject();
+      case 10 -> new JsonArray().add(1).add("two").add(new JsonObject());
+      case 11 -> Long.MAX_VALUE;
+      case 12 -> new java.math.BigInteger("123456789012345678901234567890");
+      default -> "\u0000\uD800 weird ☃";
+    };
+  }
+
+  static String mutate(Random rnd, JsonObject body) {
+    JsonArray msgs = body.getValue("messages") instanceof JsonArray a ? a : null;
+    switch (rnd.nextInt(12)) {
+      case 0, 1 -> {
+        String f = FIELDS[rnd.nextInt(FIELDS.length)];
+        body.put(f, randomValue(rnd));
+        return f + "=random";
+      }
+      case 2 -> {
+        String f = FIELDS[rnd.nextInt(FIELDS.length)];
+        body.remove(f);
+        return "-" + f;
+      }
+      case 3 -> {
+        body.put("stream_options", new JsonObject().put("include_usage", randomValue(rnd)));
+        return "include_usage";
+      }
+      case 4 -> {
+        if (msgs == null || msgs.isEmpty()) return "noop";
+        int i = rnd.nextInt(msgs.size());
+        Object m = msgs.getValue(i);
+        if (m instanceof JsonObject o) {
+          String[] keys = {"role", "content", "tool_calls", "tool_call_id", "name", "reasoning_content"};
+          String k = keys[rnd.nextInt(keys.length)];
+          o.put(k, randomValue(rnd));
+          return "messages[" + i + "]." + k;
+        }
+        msgs.set(i, randomValue(rnd));
+        return "messages[" + i + "]";
+      }
+      case 5 -> {
+        if (msgs == null) return "noop";
+        msgs.add(new JsonObject().put("role", "user").put("content", new JsonArray()
+            .add(new JsonObject().put("type", randomValue(rnd)).put("text", randomValue(rnd)))));
+        return "content part";
+      }
+      case 6 -> {
+        if (!(body.getValue("tools") instanceof JsonArray tools) || tools.isEmpty()) return "noop";
+        int i = rnd.nextInt(tools.size());
+        Object t = tools.getValue(i);
+        if (t instanceof JsonObject o && o.getValue("function") instanceof JsonObject fn) {
+          String[] keys = {"name", "parameters", "description", "strict"};
+          String k = keys[rnd.nextInt(keys.length)];
+          fn.put(k, randomValue(rnd));
+          return "tools[" + i + "].function." + k;
+        }
+        tools.set(i, randomValue(rnd));
+        return "tools[" + i + "]";
+      }
+      case 7 -> {
+        Object[] choices = {"none", "auto", "required", "sometimes", new JsonObject().put("type", "function"),
+            new JsonObject().put("type", "function").put("function", new JsonObject().put("name", 5)),
+            new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "exec"))};
+        body.put("tool_choice", choices[rnd.nextInt(choices.length)]);
+        return "tool_choice";
+      }
+      case 8 -> {
+        if (msgs == null || msgs.isEmpty()) return "noop";
+        Object m = msgs.getValue(2);
+        if (m instanceof JsonObject o && o.getValue("tool_calls") instanceof JsonArray calls && !calls.isEmpty()
+            && calls.getValue(0) instanceof JsonObject call) {
+          String[] keys = {"id", "type", "function"};
+          call.put(keys[rnd.nextInt(keys.length)], randomValue(rnd));
+          if (call.getValue("function") instanceof JsonObject fn) fn.put("arguments", randomValue(rnd));
+          return "tool_calls";
+        }
+        return "noop";
+      }
+      case 9 -> {
+        body.put("response_format", new JsonObject().put("type", rnd.nextBoolean() ? "json_schema" : randomValue(rnd)));
+        return "response_format";
+      }
+      case 10 -> {
+        body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
+        return "model";
+      }
+      default -> {
+        body.put("max_tokens", rnd.nextInt(3) - 1 + (rnd.nextBoolean() ? 0 : 5_000_000));
+        return "max_tokens";
+      }
+    }
+  }
+
+  // ---- raw bytes, odd paths and methods -----------------------------------------------------------------
+
+  static Case rawCase(Random rnd, int i) {
+    String method = METHODS[rnd.nextInt(METHODS.length)];
+    String path = PATHS[rnd.nextInt(PATHS.length)];
+    Map<String, String> headers = new java.util.HashMap<>();
+    if (rnd.nextBoolean()) headers.put("content-type", rnd.nextBoolean() ? "application/json" : "text/plain");
+    maybeHeaders(rnd, headers);
+    byte[] body = null;
+    if (!method.equals("GET") && !method.equals("HEAD") && rnd.nextInt(4) > 0) {
+      body = switch (rnd.nextInt(6)) {
+        case 0 -> randomBytes(rnd, rnd.nextInt(2_000));
+        case 1 -> "null".getBytes(StandardCharsets.UTF_8);
+        case 2 -> "\"just a string\"".getBytes(StandardCharsets.UTF_8);
+        case 3 -> "{\"model\":".repeat(rnd.nextInt(200)).getBytes(StandardCharsets.UTF_8);
+        case 4 -> ("[" + "[".repeat(rnd.nextInt(5_000))).getBytes(StandardCharsets.UTF_8);
+        default -> "{\"a\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8);
+      };
+    }
+    return new Case(method, path, body, headers, "raw " + i);
+  }
+
+  static byte[] randomBytes(Random rnd, int n) {
+    byte[] b = new byte[n];
+    rnd.nextBytes(b);
+    return b;
+  }
+}
