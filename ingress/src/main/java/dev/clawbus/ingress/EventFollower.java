@@ -17,11 +17,19 @@ import org.slf4j.LoggerFactory;
  * while queued — or a batch the bus lost); a client that attaches to an existing request, or resumes one, reads
  * the journal and then polls it for what is new until the answer ends. Polling costs a resumed client up to
  * {@link #POLL_MILLIS} of latency and spares every request a cluster-wide subscription.
+ *
+ * <p>Flow control: when the client's socket takes no more, the follower stops pushing and drops what arrives
+ * live (the journal has it); when the socket drains it reads the journal from where the client is, at most
+ * {@link #CATCH_UP_BATCHES} batches at a time, and goes live again once it has caught up. A client that never
+ * reads costs its socket's buffers and nothing more; one that reads again gets the exact stream.
  */
 final class EventFollower {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
   static final long POLL_MILLIS = 100;
   static final long LIVE_CHECK_MILLIS = 1_000;
+  static final int CATCH_UP_BATCHES = 16;
+  /** How often a client's socket was full and the follower stopped pushing (all followers of the process). */
+  static final java.util.concurrent.atomic.AtomicLong PAUSES = new java.util.concurrent.atomic.AtomicLong();
 
   private final Vertx vertx;
   private final Journal journal;
@@ -33,6 +41,10 @@ final class EventFollower {
   private long timer = -1;
   private long lastActivity = System.currentTimeMillis();
   private boolean reading;
+  private boolean polling;
+  private boolean paused;
+  private boolean catchingUp;
+  private boolean missedLive;
   private boolean closed;
   private Runnable onClose = () -> {};
 
@@ -47,6 +59,7 @@ final class EventFollower {
 
   /** Reads the journal from the start, then polls it until a terminal event; resolves when done. */
   Future<Void> follow() {
+    polling = true;
     read(POLL_MILLIS);
     return ended.future();
   }
@@ -61,25 +74,32 @@ final class EventFollower {
     timer = -1;
     if (closed) return;
     if (System.currentTimeMillis() - lastActivity >= LIVE_CHECK_MILLIS) {
-      read(-1);
+      catchUp();
     }
     if (!closed && timer < 0) timer = vertx.setTimer(LIVE_CHECK_MILLIS, t -> checkLive());
   }
 
-  /** One read of what is new in the journal; then again in {@code againMillis} (negative: not again). */
+  /**
+   * One read of what is new in the journal (a bounded step); then again at once if there was more, else in
+   * {@code againMillis} (negative: not again). While the client's socket is full, reading waits for it to drain.
+   */
   private void read(long againMillis) {
-    if (closed || reading) return;
+    if (closed || reading || paused) return;
     reading = true;
-    journal.readFrom(key, nextBatch).onComplete(ar -> {
+    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
       reading = false;
       if (closed) return;
+      boolean more = false;
       if (ar.succeeded()) {
+        more = ar.result().batches() > nextBatch;
         nextBatch = Math.max(nextBatch, ar.result().batches());
         deliverAll(ar.result().recorded().events());
       } else {
         LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
       }
-      if (!closed && againMillis >= 0) timer = vertx.setTimer(againMillis, t -> {
+      if (closed || againMillis < 0 || paused) return;
+      long delay = more ? 0 : againMillis;
+      timer = vertx.setTimer(Math.max(1, delay), t -> {
         timer = -1;
         read(againMillis);
       });
@@ -89,8 +109,55 @@ final class EventFollower {
   /** A journal batch that arrived live. */
   void deliver(EventBatch batch) {
     lastActivity = System.currentTimeMillis();
+    if (closed) return;
+    if (paused || catchingUp) {
+      missedLive = true; // the journal has it: read from there when the client can take more
+      return;
+    }
+    List<StreamEvent> events = batch.events();
+    int from = 0;
+    while (from < events.size() && events.get(from).seq() <= last) from++;
+    if (from < events.size() && events.get(from).seq() > last + 1) {
+      catchUp(); // something in between did not arrive live: the journal has it, in order
+      return;
+    }
     nextBatch = Math.max(nextBatch, batch.batch() + 1);
-    deliverAll(batch.events());
+    deliverAll(events);
+  }
+
+  /** Reads the journal from where the client is, in bounded steps, until nothing is new: then live again. */
+  private void catchUp() {
+    if (closed || paused || catchingUp) return;
+    catchingUp = true;
+    missedLive = false;
+    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
+      catchingUp = false;
+      if (closed) return;
+      boolean more = false;
+      if (ar.succeeded()) {
+        more = ar.result().batches() > nextBatch;
+        nextBatch = Math.max(nextBatch, ar.result().batches());
+        deliverAll(ar.result().recorded().events());
+      } else {
+        LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
+      }
+      if (!closed && !paused && (more || missedLive)) catchUp();
+    });
+  }
+
+  /** The socket is full: push nothing until it drains, then continue from the journal. */
+  private void pause() {
+    paused = true;
+    PAUSES.incrementAndGet();
+    sink.onDrain(() -> {
+      paused = false;
+      if (closed) return;
+      if (polling) {
+        read(POLL_MILLIS);
+      } else {
+        catchUp();
+      }
+    });
   }
 
   /**
@@ -110,6 +177,8 @@ final class EventFollower {
     lastActivity = System.currentTimeMillis();
     if (sink.acceptAll(fresh)) {
       close();
+    } else if (sink.full()) {
+      pause();
     }
   }
 

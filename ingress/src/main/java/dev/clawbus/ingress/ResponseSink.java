@@ -20,4 +20,12 @@ interface ResponseSink {
 
   /** Called once the client is gone or the response ended, to release timers. */
   void close();
+
+  /** The client's socket takes no more for now: stop pushing until {@link #onDrain} runs. */
+  default boolean full() {
+    return false;
+  }
+
+  /** Runs {@code action} once when a {@link #full()} socket can take more again. */
+  default void onDrain(Runnable action) {}
 }

@@ -45,7 +45,7 @@ final class SseResponse implements ResponseSink {
       timer = -1;
       if (finished) return;
       long idle = System.currentTimeMillis() - lastWrite;
-      if (idle >= keepaliveMillis) {
+      if (idle >= keepaliveMillis && !resp.writeQueueFull()) {
         write(Buffer.buffer("data: ").appendString(writer.keepalive()).appendString("\n\n"));
         idle = 0;
       }
@@ -137,6 +137,19 @@ final class SseResponse implements ResponseSink {
     }
     lastWrite = System.currentTimeMillis();
     resp.write(b);
+  }
+
+  @Override
+  public boolean full() {
+    return !resp.closed() && !resp.ended() && resp.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable action) {
+    resp.drainHandler(v -> {
+      resp.drainHandler(null);
+      action.run();
+    });
   }
 
   @Override

@@ -227,6 +227,67 @@ class IngressServiceTest {
   }
 
   /**
+   * A client that stops reading is flow-controlled: the ingress stops pushing when its socket is full (nothing
+   * piles up in memory), and continues from the journal when the client reads again, so it gets the exact
+   * stream, every event once, in order.
+   */
+  @Test
+  void aReaderThatPausesGetsTheExactStreamWhenItResumes() throws Exception {
+    int events = 12_000;
+    String chunkText = "x".repeat(2_000);
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m"));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      var writer = node.journal().writer(s.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, s.replyTo(), null);
+      long[] seq = {0};
+      long timer = vertx.setPeriodic(5, t -> {
+        for (int i = 0; i < 50 && seq[0] < events; i++) {
+          writer.append(StreamEvent.chunk(seq[0], w.content(seq[0] + ":" + chunkText)));
+          seq[0]++;
+        }
+        if (seq[0] == events) {
+          writer.append(StreamEvent.done(seq[0]++));
+          vertx.cancelTimer(t);
+        }
+      });
+    };
+    long pausesBefore = EventFollower.PAUSES.get();
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(16 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+      String body = chat(true).encode();
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      // Not reading while ~24 MB are produced: the socket fills and the ingress must stop pushing.
+      dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
+          Duration.ofSeconds(30));
+      Thread.sleep(1_000);
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      long expected = 0;
+      String line;
+      boolean done = false;
+      while (!done && (line = in.readLine()) != null) {
+        if (line.startsWith("id: ")) {
+          assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
+          expected++;
+        } else if (line.startsWith("data: {")) {
+          JsonObject c = new JsonObject(line.substring(6));
+          String content = c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content");
+          if (content != null) assertEquals((expected - 1) + ":" + chunkText, content);
+        } else if (line.equals("data: [DONE]")) {
+          done = true;
+        }
+      }
+      assertTrue(done, "the stream ended");
+      assertEquals(events + 1, expected);
+    }
+  }
+
+  /**
    * While a client waits, a data event goes out every keepalive period: never a longer gap (OpenClaw's idle timer
    * counts data events), and not a flood either.
    */

@@ -89,14 +89,26 @@ public final class Journal {
    * batch count: how a follower reads what is new.
    */
   public Future<Read> readFrom(String key, int from) {
+    return readFrom(key, from, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #readFrom(String, int)}, at most {@code maxBatches} batches (a client catching up, in steps). */
+  public Future<Read> readFrom(String key, int from, int maxBatches) {
     // Most reads find nothing new: one async get says so without a worker thread; the strided getAll below
     // fans out to many partitions and runs on a worker.
     return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
         ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), from))
-        : readAll(key, from, first));
+        : maxBatches <= 1 ? Future.succeededFuture(one(from, first)) : readAll(key, from, first, maxBatches));
   }
 
-  private Future<Read> readAll(String key, int from, String first) {
+  private static Read one(int n, String text) {
+    JournalBatch b = JournalBatch.decode(text);
+    StringBuilder raw = new StringBuilder();
+    b.applyRaw(raw);
+    return new Read(new Recorded(new ArrayList<>(b.events()), raw.toString()), n + 1);
+  }
+
+  private Future<Read> readAll(String key, int from, String first, int maxBatches) {
     return vertx.executeBlocking(() -> {
       List<StreamEvent> events = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
@@ -104,19 +116,22 @@ public final class Journal {
       events.addAll(b0.events());
       b0.applyRaw(raw);
       int n = from + 1;
+      long limit = (long) from + maxBatches;
       while (true) {
+        if (n >= limit) return new Read(new Recorded(events, raw.toString()), n);
+        int stride = (int) Math.min(READ_STRIDE, limit - n);
         Set<String> keys = new HashSet<>();
-        for (int i = n; i < n + READ_STRIDE; i++) keys.add(batchKey(key, i));
+        for (int i = n; i < n + stride; i++) keys.add(batchKey(key, i));
         Map<String, String> found = batches.getAll(keys);
         int i = n;
-        for (; i < n + READ_STRIDE; i++) {
+        for (; i < n + stride; i++) {
           String text = found.get(batchKey(key, i));
           if (text == null) break;
           JournalBatch b = JournalBatch.decode(text);
           events.addAll(b.events());
           b.applyRaw(raw);
         }
-        if (i < n + READ_STRIDE) {
+        if (i < n + stride) {
           return new Read(new Recorded(events, raw.toString()), i);
         }
         n = i;
