@@ -112,6 +112,18 @@ public final class Tenants {
     return Optional.of(found.admin() ? Principal.admin(adminTenant) : Principal.of(tenant(found.tenant())));
   }
 
+  /** The key of an {@code Authorization: Bearer <key>} header value, or null when there is none. */
+  public static String bearerKey(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    String key = authorization.substring(7).trim();
+    return key.isEmpty() ? null : key;
+  }
+
+  /** {@link #authenticate} of the key in an {@code Authorization} header value. */
+  public Optional<Principal> authenticateHeader(String authorization) {
+    return authenticate(bearerKey(authorization));
+  }
+
   /** The tenant called {@code name}; an unknown name gets default settings (open mode, or a tenant since removed). */
   public Tenant tenant(String name) {
     Tenant t = byName.get(name);

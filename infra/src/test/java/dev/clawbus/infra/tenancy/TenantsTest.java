@@ -39,6 +39,11 @@ class TenantsTest {
     assertTrue(t.authenticate(null).isEmpty());
     assertTrue(t.authenticate("sk-a ").isEmpty());
     assertFalse(Tenants.open().keysConfigured());
+    assertEquals("a", t.authenticateHeader("Bearer sk-a").orElseThrow().tenantName());
+    assertEquals("a", t.authenticateHeader("bearer  sk-a ").orElseThrow().tenantName());
+    assertTrue(t.authenticateHeader("Basic sk-a").isEmpty());
+    assertTrue(t.authenticateHeader("Bearer ").isEmpty());
+    assertTrue(t.authenticateHeader(null).isEmpty());
   }
 
   @Test
