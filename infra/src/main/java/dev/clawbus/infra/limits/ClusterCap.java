@@ -179,20 +179,7 @@ public final class ClusterCap {
         .map(t -> t == null ? Map.of() : t.leases());
   }
 
-  static final class Sync implements EntryProcessor<String, LeaseTable, Integer> {
-    private static final long serialVersionUID = 1L;
-    private final String member;
-    private final int held;
-    private final int wanted;
-    private final int cap;
-
-    Sync(String member, int held, int wanted, int cap) {
-      this.member = member;
-      this.held = held;
-      this.wanted = wanted;
-      this.cap = cap;
-    }
-
+  record Sync(String member, int held, int wanted, int cap) implements EntryProcessor<String, LeaseTable, Integer> {
     @Override
     public Integer process(Map.Entry<String, LeaseTable> e) {
       LeaseTable t = e.getValue() == null ? new LeaseTable() : e.getValue();
@@ -202,14 +189,7 @@ public final class ClusterCap {
     }
   }
 
-  static final class Drop implements EntryProcessor<String, LeaseTable, Boolean> {
-    private static final long serialVersionUID = 1L;
-    private final String member;
-
-    Drop(String member) {
-      this.member = member;
-    }
-
+  record Drop(String member) implements EntryProcessor<String, LeaseTable, Boolean> {
     @Override
     public Boolean process(Map.Entry<String, LeaseTable> e) {
       LeaseTable t = e.getValue();

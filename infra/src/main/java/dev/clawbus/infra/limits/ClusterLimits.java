@@ -100,22 +100,8 @@ public final class ClusterLimits {
     return s == null ? new LimitState() : s;
   }
 
-  static final class Admit implements EntryProcessor<String, LimitState, Admission> {
-    private static final long serialVersionUID = 1L;
-    private final Limits limits;
-    private final String id;
-    private final long cost;
-    private final long expiresAt;
-    private final long now;
-
-    Admit(Limits limits, String id, long cost, long expiresAt, long now) {
-      this.limits = limits;
-      this.id = id;
-      this.cost = cost;
-      this.expiresAt = expiresAt;
-      this.now = now;
-    }
-
+  record Admit(Limits limits, String id, long cost, long expiresAt, long now)
+      implements EntryProcessor<String, LimitState, Admission> {
     @Override
     public Admission process(Map.Entry<String, LimitState> e) {
       LimitState s = state(e);
@@ -125,38 +111,17 @@ public final class ClusterLimits {
     }
   }
 
-  static final class Leave implements EntryProcessor<String, LimitState, Boolean> {
-    private static final long serialVersionUID = 1L;
-    private final String id;
-
-    Leave(String id) {
-      this.id = id;
-    }
-
+  record Leave(String id) implements EntryProcessor<String, LimitState, Boolean> {
     @Override
     public Boolean process(Map.Entry<String, LimitState> e) {
       LimitState s = e.getValue();
-      if (s == null) return false;
-      boolean removed = LimitRules.leave(s, id);
-      if (removed) e.setValue(s);
-      return removed;
+      if (s == null || !LimitRules.leave(s, id)) return false;
+      e.setValue(s);
+      return true;
     }
   }
 
-  static final class Settle implements EntryProcessor<String, LimitState, Void> {
-    private static final long serialVersionUID = 1L;
-    private final Limits limits;
-    private final long estimated;
-    private final long actual;
-    private final long now;
-
-    Settle(Limits limits, long estimated, long actual, long now) {
-      this.limits = limits;
-      this.estimated = estimated;
-      this.actual = actual;
-      this.now = now;
-    }
-
+  record Settle(Limits limits, long estimated, long actual, long now) implements EntryProcessor<String, LimitState, Void> {
     @Override
     public Void process(Map.Entry<String, LimitState> e) {
       LimitState s = state(e);
@@ -166,16 +131,7 @@ public final class ClusterLimits {
     }
   }
 
-  static final class Peek implements EntryProcessor<String, LimitState, Map<String, String>> {
-    private static final long serialVersionUID = 1L;
-    private final Limits limits;
-    private final long now;
-
-    Peek(Limits limits, long now) {
-      this.limits = limits;
-      this.now = now;
-    }
-
+  record Peek(Limits limits, long now) implements EntryProcessor<String, LimitState, Map<String, String>> {
     @Override
     public Map<String, String> process(Map.Entry<String, LimitState> e) {
       // A refill computed here is not stored: a peek changes nothing.

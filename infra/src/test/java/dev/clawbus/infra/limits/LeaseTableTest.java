@@ -26,13 +26,18 @@ class LeaseTableTest {
     assertEquals(10, t.committed());
   }
 
+  /** Fair targets when members a, b and c want these many slots. */
+  private static java.util.Map<String, Integer> targets(int cap, int a, int b, int c) {
+    LeaseTable t = new LeaseTable();
+    t.sync("a", 0, a, cap);
+    t.sync("b", 0, b, cap);
+    t.sync("c", 0, c, cap);
+    return t.targets();
+  }
+
   @Test
   void smallDemandsAreMetFirstAndTheRestIsSplit() {
-    LeaseTable t = new LeaseTable();
-    t.sync("a", 0, 1, 12);
-    t.sync("b", 0, 100, 12);
-    t.sync("c", 0, 100, 12);
-    var targets = t.targets();
+    var targets = targets(12, 1, 100, 100);
     assertEquals(1, targets.get("a"));
     assertEquals(6, targets.get("b"), "(12 - 1) / 2, the odd slot to the lower id");
     assertEquals(5, targets.get("c"));
@@ -40,11 +45,7 @@ class LeaseTableTest {
 
   @Test
   void whatNobodyWantsIsSpreadOverAllMembers() {
-    LeaseTable t = new LeaseTable();
-    t.sync("a", 0, 0, 9);
-    t.sync("b", 0, 2, 9);
-    t.sync("c", 0, 0, 9);
-    var targets = t.targets();
+    var targets = targets(9, 0, 2, 0);
     assertEquals(9, targets.values().stream().mapToInt(Integer::intValue).sum());
     assertEquals(3, targets.get("a"), "an even third of the 7 left, the odd one to the lowest id");
     assertEquals(2 + 2, targets.get("b"), "2 wanted plus a third of the 7 left");

@@ -63,6 +63,8 @@ class ClawbusMetricsTest {
 
       await(vertx.eventBus().consumer("test.metrics", msg -> msg.reply("ok")).completion());
       await(vertx.eventBus().request("test.metrics", "?"));
+      await(vertx.eventBus().consumer("test.metrics", msg -> msg.reply("ok")).completion());
+      await(vertx.eventBus().consumer("test.other", msg -> msg.reply("ok")).completion());
       Router router = Router.router(vertx);
       router.get("/metrics").handler(m.handler(ctx -> "Bearer sk-admin".equals(ctx.request().getHeader("authorization"))));
       router.get("/hello").handler(ctx -> ctx.end("hi"));
@@ -99,7 +101,7 @@ class ClawbusMetricsTest {
           "clawbus_inflight 3.0", "clawbus_queued 11.0", "clawbus_retries_total 1.0", "clawbus_takeovers_total 1.0",
           "clawbus_continuations_total 0.0", "clawbus_journal_entries_total 7.0",
           "jvm_memory_used_bytes", "jvm_gc_", "process_uptime_seconds",
-          "vertx_http_server_", "vertx_eventbus_", "kafka_producer_"}) {
+          "vertx_http_server_", "vertx_eventbus_handlers 3.0", "kafka_producer_"}) {
         assertTrue(text.contains(expected), "missing " + expected);
       }
       kafka.close();
