@@ -7,6 +7,7 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.metrics.ClawbusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -95,14 +96,18 @@ public final class ClusterSetup {
   /**
    * A Vert.x instance that is a member of the clawbus cluster: Hazelcast on {@code cfg.clusterHost():clusterPort()}
    * joining {@code cfg.clusterMembers()}, event bus on the same host and a free port. {@code vertx.close()} leaves the
-   * cluster and stops the Hazelcast member.
+   * cluster and stops the Hazelcast member. Its metrics (Vert.x's and clawbus's) are in {@link ClawbusMetrics#of}.
    */
   public static Future<Vertx> clusteredVertx(ClawbusConfig cfg) {
     Config hz = hazelcastConfig(cfg.clusterHost(), cfg.clusterPort(), cfg.clusterMembers(), CLUSTER_NAME);
     EventBusOptions bus = new EventBusOptions().setHost(cfg.clusterHost()).setPort(0)
         .setClusterPublicHost(cfg.clusterHost());
-    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    ClawbusMetrics metrics = ClawbusMetrics.create();
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus).setMetricsOptions(metrics.vertxMetricsOptions());
+    return Vertx.builder().with(options).withMetrics(metrics.vertxMetricsFactory())
+        .withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+        .onSuccess(v -> ClawbusMetrics.attach(v, metrics))
+        .onFailure(e -> metrics.close());
   }
 
   /** The Hazelcast member behind a Vert.x instance made by {@link #clusteredVertx}. */
