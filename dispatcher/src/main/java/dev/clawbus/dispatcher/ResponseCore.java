@@ -69,6 +69,8 @@ final class ResponseCore implements ParserSink {
   private int structuredIndexMax = -1;
   private long lastDataAt;
   private long waitStartedAt;
+  /** When the first token reached the journal (the clock of the chunk that carried it); -1 before. */
+  private long firstOutputAt = -1;
 
   /**
    * @param resumeFrom what an earlier run of this request recorded (empty for a new request): the core continues
@@ -187,7 +189,7 @@ final class ResponseCore implements ParserSink {
     if (prompt != null && promptTokens == null) promptTokens = prompt;
     if (completion != null) completionTokens += completion;
     if (reasoning != null && !reasoning.isEmpty() && !"drop".equals(env.reasoning())) {
-      emit(writer.reasoning(reasoning));
+      emitOutput(writer.reasoning(reasoning));
     }
     if (content != null && !content.isEmpty()) {
       raw.append(content);
@@ -318,23 +320,31 @@ final class ResponseCore implements ParserSink {
     out.event(StreamEvent.chunk(seq++, chunkJson));
   }
 
+  /** A token the client sees: the time of the first one is the time to first token. */
+  private void emitOutput(String chunkJson) {
+    if (firstOutputAt < 0) firstOutputAt = lastDataAt;
+    emit(chunkJson);
+  }
+
   @Override
   public void content(String text) {
-    if (!text.isEmpty()) emit(writer.content(text));
+    if (!text.isEmpty()) emitOutput(writer.content(text));
   }
 
   @Override
   public void reasoning(String text) {
-    if (!text.isEmpty()) emit(writer.reasoning(text));
+    if (!text.isEmpty()) emitOutput(writer.reasoning(text));
   }
 
   @Override
   public void toolCall(int index, String id, String name, String argumentsJson) {
     sawToolCalls = true;
-    emit(writer.toolCall(index, id, name, argumentsJson));
+    emitOutput(writer.toolCall(index, id, name, argumentsJson));
   }
 
   boolean ended() { return ended; }
+  /** When the first token was produced, on the core's clock; -1 when none was. */
+  long firstOutputAt() { return firstOutputAt; }
   /** Why the answer failed, or null when it completed (or has not ended). */
   OpenAiError error() { return error; }
   int attempts() { return attempts; }

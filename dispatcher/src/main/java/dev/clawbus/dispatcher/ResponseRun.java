@@ -30,8 +30,19 @@ import org.slf4j.LoggerFactory;
 final class ResponseRun {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseRun.class);
 
-  /** How a run ended: {@code error} is null when the answer completed. */
-  record Outcome(OpenAiError error, int attempts, Integer promptTokens, int completionTokens) {}
+  /**
+   * How a run ended: {@code error} is null when the answer completed; {@code firstOutputAt} is when its first token
+   * was produced (-1: none).
+   */
+  record Outcome(OpenAiError error, int attempts, Integer promptTokens, int completionTokens, long firstOutputAt) {
+    static Outcome failed(OpenAiError e) {
+      return new Outcome(e, 0, null, 0, -1);
+    }
+
+    long tokens() {
+      return (promptTokens == null ? 0 : promptTokens) + (long) completionTokens;
+    }
+  }
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -95,7 +106,8 @@ final class ResponseRun {
 
   private void ended() {
     if (current != null) current.end();
-    outcome.tryComplete(new Outcome(core.error(), core.attempts(), core.promptTokens(), core.completionTokens()));
+    outcome.tryComplete(new Outcome(core.error(), core.attempts(), core.promptTokens(), core.completionTokens(),
+        core.firstOutputAt()));
   }
 
   /** One HTTP call to vLLM; callbacks of an abandoned attempt are ignored. */

@@ -15,7 +15,10 @@ import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.lifecycle.Lifecycle;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.metrics.ClawbusMetrics;
+import dev.clawbus.infra.metrics.TenantMeters;
 import dev.clawbus.infra.node.NodeServices;
+import dev.clawbus.infra.contract.UsageRecord;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,6 +47,8 @@ public final class RunnerVerticle extends VerticleBase {
   private final NodeServices node;
   private final String address;
   private final Map<String, ResponseRun> running = new HashMap<>();
+  /** When each run of this runner started: its queue wait. */
+  private final Map<String, Long> started = new HashMap<>();
   private ClawbusConfig config;
   private HttpClient http;
   private VllmEndpoint endpoint;
@@ -64,7 +69,7 @@ public final class RunnerVerticle extends VerticleBase {
     journal = node.journal();
     endpoint = VllmEndpoint.parse(config.vllmUrl());
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
-        new PoolOptions().setHttp1MaxSize(config.maxInflight() + 8));
+        new PoolOptions().setHttp1MaxSize(config.maxInflight().fixed() + 8));
     health = new VllmHealth(vertx, http, endpoint);
     settings = new ResponseCore.Settings(config.stallSeconds() * 1000L, config.vllmWaitSeconds() * 1000L,
         MAX_ATTEMPTS);
@@ -87,6 +92,7 @@ public final class RunnerVerticle extends VerticleBase {
   private void onRun(Message<RunCommand> msg) {
     RunCommand cmd = msg.body();
     String key = cmd.envelope().key();
+    started.put(key, System.currentTimeMillis());
     try {
       if (cmd.fast()) {
         runFast(cmd);
@@ -116,7 +122,7 @@ public final class RunnerVerticle extends VerticleBase {
         return;
       }
       journal.endWithError(env.key(), e.status(), e.body().encode())
-          .onComplete(x -> finish(env, new ResponseRun.Outcome(e, 0, null, 0), true));
+          .onComplete(x -> finish(env, ResponseRun.Outcome.failed(e), true));
     });
   }
 
@@ -149,7 +155,7 @@ public final class RunnerVerticle extends VerticleBase {
         if (t.succeeded() && t.result().ok()) {
           // Taken but never durable: the client got a 503; the record says why (no dead letter: not in Kafka).
           OpenAiError e = OpenAiError.server(503, "queue_unavailable", "Kafka did not accept the request");
-          finish(env, new ResponseRun.Outcome(e, 0, null, 0), false);
+          finish(env, ResponseRun.Outcome.failed(e), false);
         } else {
           ended(env.key(), t.succeeded() ? t.result().record().status() : null);
         }
@@ -172,13 +178,13 @@ public final class RunnerVerticle extends VerticleBase {
         try {
           if (rec.failed()) {
             LOG.warn("request {}: journal unreadable: {}", env.key(), rec.cause().toString());
-            finish(env, new ResponseRun.Outcome(OpenAiError.server(503, "journal_unavailable",
-                "clawbus could not read the answer so far"), 0, null, 0), true);
+            finish(env, ResponseRun.Outcome.failed(OpenAiError.server(503, "journal_unavailable",
+                "clawbus could not read the answer so far")), true);
             return;
           }
           if (rec.result().recorded().terminal()) {
             // Its answer ended before its holder could record it: record what the journal says.
-            finish(env, new ResponseRun.Outcome(null, 0, null, 0), false);
+            finish(env, ResponseRun.Outcome.failed(null), false);
             return;
           }
           Future<Void> gate = node.gates().await(env.key(), context);
@@ -193,8 +199,12 @@ public final class RunnerVerticle extends VerticleBase {
   private ResponseRun newRun(RequestEnvelope env, Journal.Read read, Future<Void> gate) {
     return new ResponseRun(vertx, http, endpoint, health, env, settings,
         journal.writer(env.key(), read, env.replyTo(), gate), read.recorded(), System::currentTimeMillis)
-        .onTimeline((kind, detail) -> node.eventLog().timeline(env.key(),
-            new TimelineEvent(System.currentTimeMillis(), kind, node.nodeName(), detail)));
+        .onTimeline((kind, detail) -> {
+          if ("attempt_failed".equals(kind)) node.metrics().retry();
+          if ("continued".equals(kind)) node.metrics().continuation();
+          node.eventLog().timeline(env.key(), new TimelineEvent(System.currentTimeMillis(), kind, node.nodeName(),
+              detail));
+        });
   }
 
   private void execute(RequestEnvelope env, ResponseRun run, Future<Void> gate) {
@@ -212,9 +222,10 @@ public final class RunnerVerticle extends VerticleBase {
     Status status = error == null ? Status.DONE
         : OpenAiError.isCancellation(error) ? Status.CANCELLED : Status.FAILED;
     ErrorInfo info = error == null ? null : ErrorInfo.of(error);
+    long now = System.currentTimeMillis();
     store.apply(env.key(), new Transition.Finish(node.member(), status, info, o.promptTokens(),
-        o.completionTokens() == 0 && o.promptTokens() == null ? null : o.completionTokens(),
-        System.currentTimeMillis())).onComplete(ar -> {
+        o.completionTokens() == 0 && o.promptTokens() == null ? null : o.completionTokens(), now))
+        .onComplete(ar -> {
           if (ar.failed() || !ar.result().ok()) {
             LOG.warn("request {}: could not record it {}: {}", env.key(), status.wire(),
                 ar.failed() ? ar.cause().toString() : ar.result().refused());
@@ -222,8 +233,36 @@ public final class RunnerVerticle extends VerticleBase {
           if (status == Status.FAILED && deadLetter) {
             deadLetter(env, error, o.attempts());
           }
-          ended(env.key(), status);
+          account(env, status, error, o, now);
+          ended(env.key(), status, o.tokens());
         });
+  }
+
+  /** Per-tenant accounting: metrics, and one usage record in Kafka per finished request. */
+  private void account(RequestEnvelope env, Status status, OpenAiError error, ResponseRun.Outcome o, long now) {
+    Long startedAt = started.remove(env.key());
+    long queueWait = startedAt == null ? 0 : Math.max(0, startedAt - env.receivedAt());
+    long ttft = o.firstOutputAt() < 0 ? -1 : Math.max(0, o.firstOutputAt() - env.receivedAt());
+    long prompt = o.promptTokens() == null ? 0 : o.promptTokens();
+    TenantMeters m = node.metrics().tenant(env.tenant());
+    m.finished(switch (status) {
+      case DONE -> ClawbusMetrics.Outcome.DONE;
+      case CANCELLED -> ClawbusMetrics.Outcome.CANCELLED;
+      default -> ClawbusMetrics.Outcome.FAILED;
+    }, prompt, o.completionTokens());
+    if (ttft >= 0) m.timeToFirstToken(ttft);
+    if (o.firstOutputAt() >= 0 && o.completionTokens() > 0) m.generation(o.completionTokens(), now - o.firstOutputAt());
+    if (error != null && status == Status.FAILED) m.error(error.code() == null ? "unknown" : error.code());
+    if (node.producer() == null) return;
+    UsageRecord usage = new UsageRecord(env.tenant(), env.id(), env.model(), prompt, o.completionTokens(), queueWait,
+        ttft, now - env.receivedAt(), status.wire(), env.receivedAt(), now);
+    try {
+      node.producer().send(new ProducerRecord<>(Topics.USAGE, usage.key(), usage.encode()), (md, err) -> {
+        if (err != null) LOG.warn("usage of {} not written: {}", env.key(), err.toString());
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("usage of {} not written: {}", env.key(), e.toString());
+    }
   }
 
   private void deadLetter(RequestEnvelope env, OpenAiError error, int attempts) {
@@ -242,6 +281,11 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   private void ended(String key, Status status) {
-    vertx.eventBus().send(Addresses.RUN_ENDED, new RunEnded(key, status));
+    ended(key, status, 0);
+  }
+
+  private void ended(String key, Status status, long actualTokens) {
+    started.remove(key);
+    vertx.eventBus().send(Addresses.RUN_ENDED, new RunEnded(key, status, actualTokens));
   }
 }

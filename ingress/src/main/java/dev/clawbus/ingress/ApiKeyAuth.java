@@ -1,60 +1,59 @@
 package dev.clawbus.ingress;
 
 import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.tenancy.Principal;
+import dev.clawbus.infra.tenancy.Tenant;
+import dev.clawbus.infra.tenancy.Tenants;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Bearer-key authentication; the key names the tenant whose requests it may see and that fair scheduling shares
- * vLLM among. Without configured keys (loopback only) everyone is let in and may name a tenant in
- * {@code X-Clawbus-Tenant}.
+ * Bearer-key authentication against the node's tenants (the tenants file, {@code --api-keys}, admin keys): the key
+ * names the tenant whose requests it may see and that fair scheduling shares vLLM among, or an admin. Keys are
+ * compared in constant time and never logged. Without configured keys (loopback only) everyone is let in and may
+ * name a tenant in {@code X-Clawbus-Tenant}.
  */
 final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final String TENANT_HEADER = "X-Clawbus-Tenant";
-  /** Tenant names become part of request keys: no slash, bounded. */
-  static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private final Map<String, String> keys;
+  private final Tenants tenants;
 
-  ApiKeyAuth(Map<String, String> keys) {
-    this.keys = keys;
+  ApiKeyAuth(Tenants tenants) {
+    this.tenants = tenants;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (keys.isEmpty()) {
-      String t = ctx.request().getHeader(TENANT_HEADER);
-      if (t != null && !TENANT.matcher(t).matches()) {
-        HttpErrors.send(ctx.response(), OpenAiError.invalidRequest(null, "Invalid " + TENANT_HEADER
-            + " header: 1-64 letters, digits, dots, underscores or dashes."));
-        return;
-      }
-      ctx.put(Caller.KEY, new Caller(t == null ? "default" : t, false));
+    Caller caller = authenticate(ctx);
+    if (caller != null) {
+      ctx.put(Caller.KEY, caller);
       ctx.next();
-      return;
     }
-    String auth = ctx.request().getHeader("authorization");
-    String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-    String tenant = key == null ? null : lookup(key);
-    if (tenant == null) {
-      HttpErrors.send(ctx.response(), OpenAiError.unauthorized());
-      return;
-    }
-    ctx.put(Caller.KEY, new Caller(tenant, false));
-    ctx.next();
   }
 
-  /** Constant-time comparison over every key, so response timing does not leak key prefixes. */
-  private String lookup(String key) {
-    byte[] given = key.getBytes(StandardCharsets.UTF_8);
-    String found = null;
-    for (Map.Entry<String, String> e : keys.entrySet()) {
-      if (MessageDigest.isEqual(given, e.getKey().getBytes(StandardCharsets.UTF_8))) found = e.getValue();
+  /** The caller, or null after answering 400/401 itself. */
+  Caller authenticate(RoutingContext ctx) {
+    if (!tenants.keysConfigured()) {
+      String t = ctx.request().getHeader(TENANT_HEADER);
+      if (t != null && !Tenant.NAME.matcher(t).matches()) {
+        HttpErrors.send(ctx.response(), OpenAiError.invalidRequest(null, "Invalid " + TENANT_HEADER
+            + " header: 1-64 letters, digits, dots, underscores or dashes."));
+        return null;
+      }
+      return new Caller(t == null ? Tenant.DEFAULT : t, false);
     }
-    return found;
+    Optional<Principal> p = tenants.authenticateHeader(ctx.request().getHeader("authorization"));
+    if (p.isEmpty()) {
+      HttpErrors.send(ctx.response(), OpenAiError.unauthorized());
+      return null;
+    }
+    return new Caller(p.get().tenantName(), p.get().admin());
+  }
+
+  /** Whether this request may read an admin-only resource: any caller when no keys exist (loopback), else admins. */
+  boolean admin(RoutingContext ctx) {
+    if (!tenants.keysConfigured()) return true;
+    return tenants.authenticateHeader(ctx.request().getHeader("authorization")).map(Principal::admin).orElse(false);
   }
 }

@@ -85,7 +85,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             new DeliveryOptions().setSendTimeout(SUBMIT_TIMEOUT_MILLIS))
         .onSuccess(reply -> {
           Submission.Reply r = reply.body();
-          if (r instanceof Submission.Queued q) {
+          r.headers().forEach(ctx.response()::putHeader);
+          if (r instanceof Submission.Refused no) {
+            follower.close();
+            HttpErrors.send(ctx.response(), no.status(), no.errorJson());
+          } else if (r instanceof Submission.Queued q) {
             sink.start(new ChunkWriter(q.completionId(), q.created(), q.model()));
             follower.live();
           } else if (r instanceof Submission.Attach a) {

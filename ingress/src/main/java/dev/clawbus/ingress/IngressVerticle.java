@@ -56,7 +56,9 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/readyz").handler(this::ready);
-    ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys());
+    ApiKeyAuth auth = new ApiKeyAuth(node.tenants());
+    // Prometheus text; an admin key when keys are configured (per-tenant usage is not for every tenant to see).
+    router.get("/metrics").handler(node.metrics().handler(auth::admin));
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     for (String p : new String[] {"/v1/*", "/tokenize", "/detokenize", "/pooling", "/classify"}) {
       router.route(p).handler(auth);

@@ -136,7 +136,7 @@ class IngressServiceTest {
   void aSubmissionCarriesTheCallersTenantAndTheAnswerIsRelayedAsSse() throws Exception {
     transformer = m -> {
       Submission s = m.body();
-      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 42, "m"));
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 42, "m", java.util.Map.of()));
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 42, "m");
       List<StreamEvent> events = List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("Hi!")),
           StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3));
@@ -218,7 +218,7 @@ class IngressServiceTest {
   @Test
   void attachingAnswersFromTheExistingRequestsJournal() throws Exception {
     RequestRecord a = finished("team-a", "attach-0001", "already answered");
-    transformer = m -> m.reply(new Submission.Attach(a.key(), a));
+    transformer = m -> m.reply(new Submission.Attach(a.key(), a, java.util.Map.of()));
     HttpResponse<String> r = post("/v1/chat/completions", chat(false).encode(), "sk-a", "X-Request-Id", "attach-0001");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("already answered", new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0)
@@ -237,7 +237,7 @@ class IngressServiceTest {
     String chunkText = "x".repeat(2_000);
     transformer = m -> {
       Submission s = m.body();
-      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m"));
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", java.util.Map.of()));
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
       var writer = node.journal().writer(s.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, s.replyTo(), null);
       long[] seq = {0};
@@ -295,7 +295,7 @@ class IngressServiceTest {
   void keepalivesComeOncePerPeriodWhileNothingElseDoes() throws Exception {
     transformer = m -> {
       Submission s = m.body();
-      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m"));
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", java.util.Map.of()));
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
       vertx.setTimer(4_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
           List.of(StreamEvent.chunk(0, w.role()), StreamEvent.done(1))).encode()));

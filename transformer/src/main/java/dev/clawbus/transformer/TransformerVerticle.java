@@ -11,6 +11,8 @@ import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.lifecycle.DedupeClaims;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.limits.TokenCost;
+import dev.clawbus.infra.tenancy.Tenant;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
@@ -24,6 +26,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransformerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TransformerVerticle.class);
+
+  /** What a request without {@code max_tokens} is charged for at admission (corrected by its actual usage). */
+  private static final long DEFAULT_MAX_TOKENS = 1024;
 
   private final NodeServices node;
   private ClawbusConfig config;
@@ -98,9 +104,13 @@ public final class TransformerVerticle extends VerticleBase {
     JsonObject body = sub.body();
     RequestValidator.validate(body);
     String model = body.getString("model");
+    Tenant tenant = node.tenants().tenant(sub.tenant());
+    if (!tenant.allowsModel(model)) {
+      return Future.failedFuture(OpenAiError.modelNotFound(model));
+    }
     Optional<String> loop = loopGuard.check(body.getJsonArray("messages"));
     if (loop.isPresent()) {
-      return Future.succeededFuture(new Submission.Immediate(loop.get(), model));
+      return Future.succeededFuture(new Submission.Immediate(loop.get(), model, Map.of()));
     }
     return catalog.lookup(model).compose(found -> {
       if (found.isEmpty()) {
@@ -111,7 +121,26 @@ public final class TransformerVerticle extends VerticleBase {
       return budget.clamp(vllmBody, info.maxModelLen()).compose(clamped -> {
         RequestEnvelope env = envelope(sub, model, body, clamped, info.settings().parser(),
             info.settings().reasoning());
-        return claim(sub, env);
+        return admit(tenant, sub, env);
+      });
+    });
+  }
+
+  /**
+   * Admission: the tenant's queue limit, the overall one, and its requests and tokens per minute, cluster-wide.
+   * A refusal is a 429 with {@code Retry-After}; a limited tenant's headers go on every answer.
+   */
+  private Future<Submission.Reply> admit(Tenant tenant, Submission sub, RequestEnvelope env) {
+    return node.limits().admit(tenant, env.key(), env.estimatedTokens(), env.deadlineAt()).compose(a -> {
+      if (!a.admitted()) {
+        node.metrics().tenant(tenant.name()).rejected(a.outcome().name().toLowerCase());
+        OpenAiError e = a.error();
+        return Future.succeededFuture(new Submission.Refused(e.status(), e.body().encode(), a.responseHeaders()));
+      }
+      Map<String, String> headers = a.responseHeaders();
+      return claim(sub, env, headers).map(reply -> {
+        if (!(reply instanceof Submission.Queued)) node.limits().left(tenant, env.key());
+        return reply;
       });
     });
   }
@@ -121,11 +150,12 @@ public final class TransformerVerticle extends VerticleBase {
     long received = sub.receivedAt();
     JsonObject so = client.getJsonObject("stream_options");
     boolean includeUsage = so != null && Boolean.TRUE.equals(so.getValue("include_usage"));
-    Integer max = vllmBody.getInteger("max_tokens");
-    int estimate = TokenBudget.estimate(TokenBudget.promptChars(vllmBody)) + (max == null ? 1024 : max);
+    long estimate = TokenCost.estimate(TokenBudget.promptChars(vllmBody),
+        TokenCost.maxTokens(vllmBody, DEFAULT_MAX_TOKENS));
     return new RequestEnvelope(sub.id(), sub.tenant(), sub.api(), model, "chatcmpl-" + sub.id(), received / 1000,
         Boolean.TRUE.equals(client.getValue("stream")), includeUsage, false, parser, reasoning, vllmBody, received,
-        received + config.vllmWaitSeconds() * 1000L, node.member(), sub.replyTo(), sub.replayOf(), null, estimate);
+        received + config.vllmWaitSeconds() * 1000L, node.member(), sub.replyTo(), sub.replayOf(), null,
+        (int) Math.min(Integer.MAX_VALUE, estimate));
   }
 
   /**
@@ -133,7 +163,7 @@ public final class TransformerVerticle extends VerticleBase {
    * an existing request of the tenant, the client attaches to that one. Validation came first: an invalid
    * request never claims anything, so its identical retry gets the same 400.
    */
-  private Future<Submission.Reply> claim(Submission sub, RequestEnvelope env) {
+  private Future<Submission.Reply> claim(Submission sub, RequestEnvelope env, Map<String, String> headers) {
     int window = config.dedupeWindowSeconds();
     Future<Submission.Attach> duplicate = sub.bodyHash() == null || sub.named() || window <= 0
         ? Future.succeededFuture(null)
@@ -145,15 +175,15 @@ public final class TransformerVerticle extends VerticleBase {
                 return dedupe.replace(sub.bodyHash(), env.key(), window).map((Submission.Attach) null);
               }
               // No record yet: the first is a moment ahead on its way (it was valid); attach to it.
-              return Future.succeededFuture(new Submission.Attach(prev, r));
+              return Future.succeededFuture(new Submission.Attach(prev, r, headers));
             }));
     return duplicate.compose(dup -> {
       if (dup != null) {
         return Future.succeededFuture(dup);
       }
       return store.create(RequestRecord.queued(env, node.member(), node.nodeName())).compose(out -> out.changed()
-          ? start(env)
-          : Future.succeededFuture(new Submission.Attach(env.key(), out.record())));
+          ? start(env, headers)
+          : Future.succeededFuture(new Submission.Attach(env.key(), out.record(), headers)));
     });
   }
 
@@ -161,8 +191,8 @@ public final class TransformerVerticle extends VerticleBase {
    * Hands the claimed request to this node's dispatcher and, at the same time, to Kafka; replies once Kafka
    * has it. A request Kafka refuses fails (the dispatcher drops its run: nothing was shown to the client).
    */
-  private Future<Submission.Reply> start(RequestEnvelope env) {
-    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model());
+  private Future<Submission.Reply> start(RequestEnvelope env, Map<String, String> headers) {
+    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model(), headers);
     if (!config.durable() || node.producer() == null) {
       vertx.eventBus().send(Addresses.DISPATCH, env);
       return Future.succeededFuture(queued);

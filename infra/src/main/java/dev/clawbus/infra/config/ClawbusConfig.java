@@ -6,6 +6,8 @@ import static dev.clawbus.infra.config.Option.Kind.INT;
 import static dev.clawbus.infra.config.Option.Kind.STRING;
 import static dev.clawbus.infra.config.Option.Kind.URL;
 
+import dev.clawbus.infra.limits.MaxInflight;
+import dev.clawbus.infra.tenancy.TenancyOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -45,8 +47,8 @@ public final class ClawbusConfig {
       "a vLLM stream with no token for this long counts as failed", INT);
   public static final Option MAX_BODY_BYTES = new Option("max-body-bytes", "CLAWBUS_MAX_BODY_BYTES", "16777216",
       "largest accepted request body (413 above)", INT);
-  public static final Option MAX_INFLIGHT = new Option("max-inflight", "CLAWBUS_MAX_INFLIGHT", "256",
-      "most concurrent requests this node sends to vLLM", INT);
+  /** Cluster-wide: requests in flight at vLLM for all nodes together ({@code N} or {@code auto}). */
+  public static final Option MAX_INFLIGHT = TenancyOptions.MAX_INFLIGHT;
   public static final Option PARSER = new Option("parser", "CLAWBUS_PARSER", "auto",
       "default tool-call parser family for models without their own setting", STRING);
   public static final Option NODE_ID = new Option("node-id", "CLAWBUS_NODE_ID", "",
@@ -76,9 +78,10 @@ public final class ClawbusConfig {
 
   /** Options of {@code clawbus serve}, in --help order. */
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
-      API_KEYS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS, STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, PARSER, LOOP_MAX_REPEATS, LOOP_MAX_CALLS_PER_TURN, NODE_ID,
-      CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS, DEDUPE_WINDOW_SECONDS,
-      REQUEST_PARTITIONS, DURABILITY);
+      API_KEYS, TenancyOptions.ADMIN_KEYS, TenancyOptions.TENANTS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS,
+      STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, TenancyOptions.MAX_QUEUED, PARSER, LOOP_MAX_REPEATS,
+      LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS,
+      DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY);
 
   private final JsonObject json;
 
@@ -178,9 +181,15 @@ public final class ClawbusConfig {
     if (options.contains(PORT) && port() > 65535) {
       throw new ConfigException("--port must be at most 65535");
     }
-    if (options.contains(HOST) && !isLoopback(host()) && apiKeys().isEmpty()) {
+    if (options.contains(MAX_INFLIGHT)) {
+      maxInflight();
+    }
+    // Reading the tenants file here stops a bad one at start, with one line saying what is wrong where.
+    boolean keys = options.contains(TenancyOptions.TENANTS) ? TenancyOptions.tenants(this).keysConfigured()
+        : !apiKeys().isEmpty();
+    if (options.contains(HOST) && !isLoopback(host()) && !keys) {
       throw new ConfigException("refusing to listen on " + host()
-          + " without API keys: set --api-keys (or CLAWBUS_API_KEYS), or bind to 127.0.0.1");
+          + " without API keys: set --api-keys or --tenants (or CLAWBUS_API_KEYS), or bind to 127.0.0.1");
     }
     if (options.contains(DURABILITY) && !List.of("on", "off").contains(json.getString(DURABILITY.key()))) {
       throw new ConfigException("--durability must be on or off, got '" + json.getString(DURABILITY.key()) + "'");
@@ -228,7 +237,8 @@ public final class ClawbusConfig {
   public int vllmWaitSeconds() { return json.getInteger(VLLM_WAIT_SECONDS.key()); }
   public int stallSeconds() { return json.getInteger(STALL_SECONDS.key()); }
   public int maxBodyBytes() { return json.getInteger(MAX_BODY_BYTES.key()); }
-  public int maxInflight() { return json.getInteger(MAX_INFLIGHT.key()); }
+  /** {@code --max-inflight}: a whole number, or {@code auto}. */
+  public MaxInflight maxInflight() { return MaxInflight.parse(String.valueOf(json.getValue(MAX_INFLIGHT.key()))); }
   public String defaultParser() { return json.getString(PARSER.key()); }
   public int loopMaxRepeats() { return json.getInteger(LOOP_MAX_REPEATS.key()); }
   public int loopMaxCallsPerTurn() { return json.getInteger(LOOP_MAX_CALLS_PER_TURN.key()); }

@@ -1,6 +1,7 @@
 package dev.clawbus.infra.contract;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * The ingress's request to the transformer on {@link Addresses#TRANSFORM} (node-local, passed by reference).
@@ -34,18 +35,27 @@ public record Submission(
     return idSource != IdSource.GENERATED;
   }
 
-  /** What the transformer answers. */
-  public sealed interface Reply {}
+  /**
+   * What the transformer answers. {@code headers} go on the HTTP answer: a rate-limited tenant's
+   * {@code x-ratelimit-*} headers, on every answer.
+   */
+  public sealed interface Reply {
+    Map<String, String> headers();
+  }
 
   /** The request is durable and running or queued; its chunks carry these values. */
-  public record Queued(String completionId, long created, String model) implements Reply {}
+  public record Queued(String completionId, long created, String model, Map<String, String> headers)
+      implements Reply {}
 
   /**
    * The request names one that exists (same id, idempotency key, or a duplicate body): answer from it.
    * {@code existing} is null when that one claimed its body a moment ago and has no record yet.
    */
-  public record Attach(String key, RequestRecord existing) implements Reply {}
+  public record Attach(String key, RequestRecord existing, Map<String, String> headers) implements Reply {}
 
   /** An answer clawbus gives itself without vLLM (the loop guard's stop), in the client's shape. */
-  public record Immediate(String text, String model) implements Reply {}
+  public record Immediate(String text, String model, Map<String, String> headers) implements Reply {}
+
+  /** Not admitted (a limit): the HTTP status, the OpenAI error body, and the headers that say when to retry. */
+  public record Refused(int status, String errorJson, Map<String, String> headers) implements Reply {}
 }

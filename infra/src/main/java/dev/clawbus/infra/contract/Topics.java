@@ -15,7 +15,10 @@ public final class Topics {
   /** One record per exec tool call run (or refused) on a node host. */
   public static final String EXEC_AUDIT = "clawbus.exec.audit";
 
-  public static final List<String> ALL = List.of(REQUESTS, EVENTS, REQUESTS_DLQ, EXEC_AUDIT);
+  /** One {@link UsageRecord} per finished request, keyed by tenant: per-tenant accounting. */
+  public static final String USAGE = "clawbus.usage";
+
+  public static final List<String> ALL = List.of(REQUESTS, EVENTS, REQUESTS_DLQ, EXEC_AUDIT, USAGE);
 
   /** Consumer group of the dispatchers: one group cluster-wide, partitions shared among nodes. */
   public static final String DISPATCHER_GROUP = "clawbus.dispatcher";

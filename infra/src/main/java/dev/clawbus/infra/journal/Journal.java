@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * The response journal of the cluster: each response's client-visible events and raw model text, as
@@ -33,12 +34,19 @@ public final class Journal {
   private final IMap<String, String> batches;
   private final EventLog log;
   private final long retentionMillis;
+  private final IntConsumer onStored;
 
   public Journal(Vertx vertx, HazelcastInstance hz, EventLog log, Duration retention) {
+    this(vertx, hz, log, retention, n -> {});
+  }
+
+  /** @param onStored told how many events each stored batch held (the journal-entries metric) */
+  public Journal(Vertx vertx, HazelcastInstance hz, EventLog log, Duration retention, IntConsumer onStored) {
     this.vertx = vertx;
     this.batches = hz.getMap(BATCHES);
     this.log = log;
     this.retentionMillis = retention.toMillis();
+    this.onStored = onStored;
   }
 
   static String batchKey(String key, int batch) {
@@ -66,6 +74,7 @@ public final class Journal {
   Future<Void> storeBatch(String key, int n, JournalBatch batch) {
     String text = batch.encode();
     if (log != null) log.batch(key, n, text);
+    onStored.accept(batch.events().size());
     return onContext(batches.setAsync(batchKey(key, n), text, retentionMillis, TimeUnit.MILLISECONDS));
   }
 

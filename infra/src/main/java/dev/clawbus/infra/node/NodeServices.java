@@ -13,6 +13,10 @@ import dev.clawbus.infra.journal.EventLog;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.lifecycle.RequestStore;
+import dev.clawbus.infra.limits.ClusterLimits;
+import dev.clawbus.infra.metrics.ClawbusMetrics;
+import dev.clawbus.infra.tenancy.TenancyOptions;
+import dev.clawbus.infra.tenancy.Tenants;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +37,10 @@ public final class NodeServices implements AutoCloseable {
   private final RequestStore store;
   private final Journal journal;
   private final DurabilityGates gates = new DurabilityGates();
+  private final Tenants tenants;
+  private final ClawbusMetrics metrics;
+  private final ClusterLimits limits;
+  private final AutoCloseable producerMetrics;
 
   private NodeServices(Vertx vertx, ClawbusConfig config, Producer<String, String> producer) {
     this.vertx = vertx;
@@ -42,11 +50,15 @@ public final class NodeServices implements AutoCloseable {
     this.producer = producer;
     this.eventLog = new EventLog(producer);
     Duration retention = Duration.ofSeconds(config.journalRetentionSeconds());
+    this.metrics = ClawbusMetrics.of(vertx);
     this.store = new RequestStore(vertx, hazelcast, eventLog, retention);
-    this.journal = new Journal(vertx, hazelcast, eventLog, retention);
+    this.journal = new Journal(vertx, hazelcast, eventLog, retention, metrics::journalEntries);
+    this.tenants = TenancyOptions.tenants(config);
+    this.limits = new ClusterLimits(vertx, hazelcast, TenancyOptions.maxQueued(config), System::currentTimeMillis);
+    this.producerMetrics = producer == null ? null : metrics.bindKafkaProducer(producer);
     for (Class<?> c : new Class<?>[] {Submission.class, Submission.Queued.class, Submission.Attach.class,
         RequestEnvelope.class, RunCommand.class, RunEnded.class,
-        Submission.Immediate.class}) {
+        Submission.Immediate.class, Submission.Refused.class}) {
       LocalCodec.register(vertx.eventBus(), c);
     }
   }
@@ -76,6 +88,11 @@ public final class NodeServices implements AutoCloseable {
   public RequestStore store() { return store; }
   public Journal journal() { return journal; }
   public DurabilityGates gates() { return gates; }
+  /** The node's tenants: keys, weights, priorities and limits (the tenants file, {@code --api-keys}, admins). */
+  public Tenants tenants() { return tenants; }
+  public ClawbusMetrics metrics() { return metrics; }
+  /** Cluster-wide admission: queue limits and rpm/tpm per tenant. */
+  public ClusterLimits limits() { return limits; }
 
   public boolean isMember(String uuid) {
     if (uuid == null) return false;
@@ -88,6 +105,13 @@ public final class NodeServices implements AutoCloseable {
   @Override
   public void close() {
     eventLog.close();
+    if (producerMetrics != null) {
+      try {
+        producerMetrics.close();
+      } catch (Exception ignored) {
+        // closing anyway
+      }
+    }
     if (producer != null) producer.close(Duration.ofSeconds(5));
   }
 }
