@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 /**
  * Splits a command line into argv the way a POSIX shell splits words (single quotes, double quotes, backslashes,
  * line continuations) and reports the first piece of shell syntax it meets: pipes, {@code ; && || &}, redirections,
- * parentheses, {@code $} expansions and {@code $(…)}, backticks, unquoted glob characters, tilde expansion, comments,
- * command separators on new lines, a leading variable assignment, shell keywords and shell-only builtins. A command
+ * parentheses, braces, {@code $} expansions and {@code $(…)}, backticks, unquoted glob characters, tilde expansion,
+ * comments, command separators on new lines, a leading variable assignment, shell keywords and shell-only builtins. A command
  * without any of these means the same run directly as argv as it would in {@code sh -c}. I/O-free.
  */
 public final class ShellWords {
   private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "fi", "case", "esac", "for",
-      "select", "while", "until", "do", "done", "in", "function", "time", "!", "{", "}", "[[", "]]", "coproc");
+      "select", "while", "until", "do", "done", "in", "function", "time", "!", "coproc");
   /** Builtins with no program of the same name: run directly they would fail or mean something else. */
   private static final Set<String> BUILTINS = Set.of("cd", "export", "unset", "set", "source", ".", "eval", "exec",
       "alias", "unalias", "ulimit", "umask", "exit", "return", "readonly", "trap", "shift", "wait", "read", "local",
@@ -37,7 +37,7 @@ public final class ShellWords {
 
   /** Throws IllegalArgumentException for an empty command or an unterminated quote. */
   public static Split split(String command) {
-    return new Scanner(command.strip()).run();
+    return new Scanner(command).run();
   }
 
   private static final class Scanner {
@@ -62,7 +62,9 @@ public final class ShellWords {
         switch (c) {
           case ' ', '\t' -> endWord();
           case '\n' -> {
-            found("a new line (a command separator)");
+            if (!s.substring(i).isBlank()) {
+              found("a new line (a command separator)"); // trailing new lines separate nothing
+            }
             endWord();
           }
           case '\\' -> {
@@ -93,7 +95,8 @@ public final class ShellWords {
           case '`' -> literal(c, "backticks (command substitution)");
           case '$' -> literal(c, expansion(next));
           case '*', '?', '[' -> literal(c, "a glob pattern ('" + c + "')");
-          case '~' -> literal(c, inWord ? null : "'~' (tilde expansion)");
+          case '~' -> literal(c, tildeExpands() ? "'~' (tilde expansion)" : null);
+          case '{', '}' -> literal(c, "braces (brace expansion or grouping)");
           case '#' -> literal(c, inWord ? null : "'#' (a comment)");
           default -> add(c, false);
         }
@@ -123,7 +126,7 @@ public final class ShellWords {
         } else {
           if (c == '`') {
             found("backticks (command substitution)");
-          } else if (c == '$') {
+          } else if (c == '$' && next != '"' && next != '\'') { // "$" and "$'" are literal inside double quotes
             String e = expansion(next);
             if (e != null) {
               found(e);
@@ -135,9 +138,21 @@ public final class ShellWords {
       throw new IllegalArgumentException("unterminated double quote in the command");
     }
 
+    /** At the start of a word, or after = or : (where bash expands it in assignment-like words). */
+    private boolean tildeExpands() {
+      if (!inWord) {
+        return true;
+      }
+      char prev = word.length() == 0 ? 0 : word.charAt(word.length() - 1);
+      return prev == '=' || prev == ':';
+    }
+
     private static String expansion(char next) {
       if (next == '(') {
         return "'$(…)' (command substitution)";
+      }
+      if (next == '\'' || next == '"') {
+        return "'$" + next + "…" + next + "' quoting (bash and dash read it differently)";
       }
       if (Character.isLetterOrDigit(next) || (next != 0 && "_{@*#?$!-".indexOf(next) >= 0)) {
         return "'$' (a variable or parameter expansion)";
@@ -149,7 +164,7 @@ public final class ShellWords {
       String first = words.get(0);
       if (firstWordQuoted < 0 && KEYWORDS.contains(first)) {
         found("'" + first + "' (a shell keyword)");
-      } else if (firstWordQuoted < 0 && BUILTINS.contains(first)) {
+      } else if (BUILTINS.contains(first)) { // quoting a builtin's name does not stop the shell from finding it
         found("'" + first + "' (a shell builtin)");
       } else if (ASSIGNMENT.matcher(first).matches()
           && (firstWordQuoted < 0 || first.indexOf('=') < firstWordQuoted)) {
