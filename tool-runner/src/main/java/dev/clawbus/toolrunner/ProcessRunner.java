@@ -144,11 +144,11 @@ public final class ProcessRunner implements AutoCloseable {
   }
 
   /**
-   * SIGKILL to the process group (catches children re-parented away from the tree), then to every descendant still
-   * known (catches those that made a group of their own), then to the process.
+   * SIGKILL to the process group (atomic: it also catches children re-parented away from the tree and forks in
+   * progress), then to every descendant still attached (catches those that made a group of their own, and is all
+   * there is without setsid), then to the process.
    */
   void killTree(Process p) {
-    List<ProcessHandle> descendants = p.descendants().toList();
     if (killsProcessGroups()) {
       try {
         Process k = new ProcessBuilder(kill, "-9", "--", "-" + p.pid()).redirectErrorStream(true)
@@ -162,7 +162,14 @@ public final class ProcessRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    descendants.forEach(ProcessHandle::destroyForcibly);
+    // A process may fork between a look at the tree and the kill: look again until nothing is left (bounded).
+    for (int round = 0; round < 5; round++) {
+      List<ProcessHandle> descendants = p.descendants().toList();
+      if (descendants.isEmpty()) {
+        break;
+      }
+      descendants.forEach(ProcessHandle::destroyForcibly);
+    }
     p.destroyForcibly();
   }
 
