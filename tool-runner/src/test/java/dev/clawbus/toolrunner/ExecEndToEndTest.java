@@ -1,0 +1,343 @@
+package dev.clawbus.toolrunner;
+
+import static dev.clawbus.toolrunner.TwoMembers.await;
+import static dev.clawbus.toolrunner.TwoMembers.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.broker.EmbeddedKafka;
+import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.contract.exec.ExecAudit;
+import dev.clawbus.infra.contract.exec.ExecErrors;
+import dev.clawbus.infra.contract.exec.ExecEvent;
+import dev.clawbus.infra.contract.exec.ExecRequest;
+import dev.clawbus.infra.contract.exec.ExecResult;
+import dev.clawbus.infra.kafka.KafkaClients;
+import dev.clawbus.infra.kafka.KafkaTopics;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exec end to end on a real two-member cluster: ExecClient on the gateway member, three tool-runners on the node
+ * member (allowlist, full, deny), audit records in a real embedded Kafka — written directly by the full node and by
+ * the gateway's AuditWriterVerticle for the others.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExecEndToEndTest {
+  private static final AtomicInteger IDS = new AtomicInteger();
+  @TempDir
+  static Path dir;
+  private EmbeddedKafka kafka;
+  private TwoMembers cluster;
+  private ExecClient client;
+  private Path work;
+  private String writer;
+
+  @BeforeAll
+  void start() throws Exception {
+    long t0 = System.nanoTime();
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    long kafkaMs = ms(t0);
+    cluster = new TwoMembers();
+    long clusterMs = ms(t0) - kafkaMs;
+    await(KafkaTopics.ensure(cluster.gateway, kafka.bootstrapServers(), 1));
+    System.out.printf("exec e2e: Kafka %d ms, cluster %d ms, topics %d ms%n", kafkaMs, clusterMs,
+        ms(t0) - kafkaMs - clusterMs);
+    writer = await(cluster.gateway.deployVerticle(new AuditWriterVerticle(kafka.bootstrapServers())));
+    work = Files.createDirectories(dir.resolve("work"));
+    Files.createDirectories(work.resolve("sub"));
+    PathLookup path = PathLookup.system();
+    AllowList allow = AllowList.parse(List.of("echo", "seq", "pwd", "printenv", "touch", "ls"), path::find, "test");
+    AuditLog viaServe = AuditLog.bus(cluster.node, Duration.ofSeconds(5));
+    cluster.deployNode(cluster.node, "allow-box", ExecPolicy.allowlist("allow-box", allow), work, viaServe, 1 << 20);
+    cluster.deployNode(cluster.node, "full-box", ExecPolicy.full("full-box"), work,
+        AuditLog.kafka(cluster.node, kafka.bootstrapServers()), 4096);
+    cluster.deployNode(cluster.node, "deny-box", ExecPolicy.deny("deny-box"), work, viaServe, 1 << 20);
+    client = new ExecClient(cluster.gateway, cluster.registry, cluster.signer);
+    System.out.printf("exec e2e: Kafka, two members and three nodes up in %d ms%n", ms(t0));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (client != null) client.close();
+    if (cluster != null) cluster.close();
+    if (kafka != null) kafka.close();
+  }
+
+  private static String id() {
+    return "e2e-" + IDS.incrementAndGet();
+  }
+
+  private ExecResult exec(ExecRequest r) throws Exception {
+    return await(client.exec(r, null));
+  }
+
+  private OpenAiError refused(ExecRequest r) throws Exception {
+    return assertInstanceOf(OpenAiError.class, failure(client.exec(r, null)));
+  }
+
+  @Test
+  void anAllowedCommandRunsAndItsOutputIsStreamedInOrder() throws Exception {
+    List<ExecEvent> events = new CopyOnWriteArrayList<>();
+    long t0 = System.nanoTime();
+    ExecResult r = await(client.exec(ExecRequest.of(id(), "team-a", "allow-box", "echo hello 'big world'"),
+        events::add));
+    System.out.printf("exec e2e: allowlisted echo with streaming answered in %d ms%n", ms(t0));
+    assertEquals(0, r.exitCode());
+    assertEquals("hello big world\n", r.stdout());
+    assertEquals("", r.stderr());
+    assertFalse(r.timedOut());
+    assertFalse(r.truncated());
+    assertEquals("allow-box", r.node());
+    assertEquals(r.events(), events.size());
+    StringBuilder streamed = new StringBuilder();
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i, events.get(i).seq());
+      streamed.append(events.get(i).data());
+    }
+    assertEquals(r.stdout(), streamed.toString());
+  }
+
+  @Test
+  void theAllowlistRefusesOtherProgramsAndShellSyntaxWithA403() throws Exception {
+    Path ran = work.resolve("should-not-exist");
+    OpenAiError other = refused(ExecRequest.of(id(), "team-a", "allow-box", "rm -f " + ran));
+    assertEquals(403, other.status());
+    assertEquals(ExecErrors.EXEC_DENIED, other.code());
+    assertTrue(other.getMessage().matches("'/.*/rm' is not in the allowlist of node 'allow-box'"), other.getMessage());
+
+    OpenAiError pipe = refused(ExecRequest.of(id(), "team-a", "allow-box", "echo hi | touch " + ran));
+    assertEquals(403, pipe.status());
+    assertTrue(pipe.getMessage().contains("shell syntax is not allowed") && pipe.getMessage().contains("pipe"),
+        pipe.getMessage());
+    for (String c : List.of("touch $(echo " + ran + ")", "touch `echo x`", "touch x; touch " + ran,
+        "touch x && touch " + ran, "touch " + dir + "/*", "echo hi > " + ran)) {
+      assertEquals(403, refused(ExecRequest.of(id(), "team-a", "allow-box", c)).status(), c);
+    }
+    OpenAiError preload = refused(ExecRequest.of(id(), "team-a", "allow-box", "echo hi")
+        .withEnv(Map.of("LD_PRELOAD", "/tmp/evil.so")));
+    assertTrue(preload.getMessage().contains("LD_PRELOAD cannot be set"), preload.getMessage());
+    assertFalse(Files.exists(ran));
+  }
+
+  @Test
+  void theDenyPolicyRefusesEverything() throws Exception {
+    OpenAiError e = refused(ExecRequest.of(id(), "team-a", "deny-box", "echo hi"));
+    assertEquals(403, e.status());
+    assertEquals("exec is disabled on node 'deny-box' (policy deny)", e.getMessage());
+  }
+
+  @Test
+  void theFullPolicyRunsShellSyntaxThroughSh() throws Exception {
+    ExecResult r = exec(ExecRequest.of(id(), "team-a", "full-box", "echo one; echo two | tr a-z A-Z; exit 4"));
+    assertEquals(4, r.exitCode());
+    assertEquals("one\nTWO\n", r.stdout());
+  }
+
+  @Test
+  void envAndWorkdirReachTheCommand() throws Exception {
+    ExecResult pwd = exec(ExecRequest.of(id(), "team-a", "allow-box", "pwd").withWorkdir("sub"));
+    assertEquals(work.resolve("sub").toRealPath() + "\n", pwd.stdout());
+    ExecResult env = exec(ExecRequest.of(id(), "team-a", "allow-box", "printenv GREETING")
+        .withEnv(Map.of("GREETING", "hi from the gateway")));
+    assertEquals("hi from the gateway\n", env.stdout());
+    ExecResult stdin = exec(ExecRequest.of(id(), "team-a", "full-box", "tr a-z A-Z").withStdin("shout\n"));
+    assertEquals("SHOUT\n", stdin.stdout());
+    OpenAiError missing = refused(ExecRequest.of(id(), "team-a", "allow-box", "pwd").withWorkdir("nope"));
+    assertEquals(400, missing.status());
+    assertEquals("workdir", missing.param());
+  }
+
+  @Test
+  void outputIsCappedAndTheTimeoutKillsTheCommand() throws Exception {
+    ExecResult big = exec(ExecRequest.of(id(), "team-a", "full-box", "seq 1 100000"));
+    assertEquals(0, big.exitCode());
+    assertTrue(big.truncated());
+    assertTrue(big.stdout().endsWith("\n[clawbus: output truncated after 4096 bytes]\n"));
+    assertEquals(588_895, big.stdoutBytes());
+
+    long t0 = System.nanoTime();
+    ExecResult slow = exec(ExecRequest.of(id(), "team-a", "full-box", "echo before; sleep 60").withTimeoutSeconds(1));
+    long took = ms(t0);
+    assertTrue(slow.timedOut());
+    assertEquals(137, slow.exitCode());
+    assertEquals("before\n", slow.stdout());
+    assertTrue(took < 5000, "took " + took + " ms");
+  }
+
+  @Test
+  void anUnknownNodeIsA404() throws Exception {
+    OpenAiError e = refused(ExecRequest.of(id(), "team-a", "no-such-box", "echo hi"));
+    assertEquals(404, e.status());
+    assertEquals(ExecErrors.NODE_NOT_FOUND, e.code());
+    assertEquals("no node named 'no-such-box' has joined the cluster", e.getMessage());
+  }
+
+  /** Straight onto the bus, as any cluster member could: only a valid, fresh, first-seen signature runs. */
+  @Test
+  void unsignedBadlySignedStaleAndReplayedRequestsAreRefused() throws Exception {
+    Path ran = work.resolve("ran-" + IDS.incrementAndGet());
+    ExecRequest plain = ExecRequest.of(id(), "intruder", "full-box", "touch " + ran);
+    assertRefused(plain, "the request is not signed");
+    ExecSigner wrong = new ExecSigner("a different secret, long enough to be used".getBytes(StandardCharsets.UTF_8),
+        Clock.systemUTC());
+    assertRefused(wrong.sign(plain), "the request's signature is not valid");
+    ExecRequest signed = cluster.signer.sign(plain);
+    ExecRequest tampered = new ExecRequest(signed.id(), signed.tenant(), signed.node(), "touch " + ran + "-2",
+        null, Map.of(), signed.timeoutSeconds(), null, null, signed.issuedAt(), signed.nonce(), signed.signature());
+    assertRefused(tampered, "the request's signature is not valid");
+    ExecSigner late = new ExecSigner(TwoMembers.SECRET, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-90)));
+    assertRefused(late.sign(plain), "the request was signed 90 s ago");
+    assertFalse(Files.exists(ran), "none of them ran");
+
+    JsonObject first = await(cluster.gateway.eventBus().<JsonObject>request(Addresses.exec("full-box"),
+        signed.toJson())).body();
+    assertEquals(0, first.getInteger("exit_code"));
+    assertTrue(cluster.signer.resultValid(signed, ExecResult.fromJson(first)));
+    Files.delete(ran);
+    assertRefused(signed, "the request was already received once (replayed nonce)");
+    assertFalse(Files.exists(ran), "the replay did not run");
+
+    // Through the client, a secret mismatch is the server's fault: 502 with the node's reason.
+    try (ExecClient mismatched = new ExecClient(cluster.gateway, cluster.registry, wrong)) {
+      OpenAiError e = assertInstanceOf(OpenAiError.class,
+          failure(mismatched.exec(ExecRequest.of(id(), "t", "full-box", "echo x"), null)));
+      assertEquals(502, e.status());
+      assertEquals(ExecErrors.SIGNATURE_REJECTED, e.code());
+      assertTrue(e.getMessage().startsWith("node 'full-box' refused the request: the request's signature is not "
+          + "valid"), e.getMessage());
+    }
+  }
+
+  private void assertRefused(ExecRequest r, String reasonStart) throws Exception {
+    ReplyException e = assertInstanceOf(ReplyException.class,
+        failure(cluster.gateway.eventBus().request(Addresses.exec("full-box"), r.toJson())));
+    assertEquals(401, e.failureCode());
+    OpenAiError body = OpenAiError.fromBody(401, new JsonObject(e.getMessage()));
+    assertEquals(ExecErrors.SIGNATURE_REJECTED, body.code());
+    assertTrue(body.getMessage().startsWith(reasonStart), body.getMessage());
+    assertFalse(e.getMessage().contains(new String(TwoMembers.SECRET, StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void everyExecIsAnAuditRecordInKafka() throws Exception {
+    String viaServe = id();
+    String direct = id();
+    String denied = id();
+    exec(ExecRequest.of(viaServe, "team-a", "allow-box", "echo audited"));
+    exec(ExecRequest.of(direct, "team-b", "full-box", "echo audited; echo warn >&2; exit 2"));
+    refused(ExecRequest.of(denied, "team-c", "allow-box", "ls | ls"));
+
+    Map<String, List<ExecAudit>> byId = readAudit(List.of(viaServe, direct, denied), 5);
+    List<ExecAudit> a = byId.get(viaServe);
+    assertEquals(List.of(ExecAudit.START, ExecAudit.END), a.stream().map(ExecAudit::phase).toList());
+    ExecAudit end = a.get(1);
+    assertEquals("team-a", end.tenant());
+    assertEquals("allow-box", end.node());
+    assertEquals("echo audited", end.command());
+    assertEquals(ExecAudit.ALLOWED, end.decision());
+    assertEquals("direct", end.mode());
+    assertTrue(end.executable().endsWith("/echo"), end.executable());
+    assertEquals(0, end.exitCode());
+    assertEquals(8, end.stdoutBytes());
+    assertTrue(end.durationMs() >= 0);
+
+    ExecAudit d = byId.get(direct).get(1);
+    assertEquals("team-b", d.tenant());
+    assertEquals("shell", d.mode());
+    assertEquals(2, d.exitCode());
+    assertEquals(8, d.stdoutBytes());
+    assertEquals(5, d.stderrBytes());
+
+    List<ExecAudit> refusedRecords = byId.get(denied);
+    assertEquals(1, refusedRecords.size());
+    assertEquals(ExecAudit.END, refusedRecords.get(0).phase());
+    assertEquals(ExecAudit.DENIED, refusedRecords.get(0).decision());
+    assertTrue(refusedRecords.get(0).reason().contains("pipe"), refusedRecords.get(0).reason());
+    assertNull(refusedRecords.get(0).exitCode());
+  }
+
+  /** With no serve node to write the audit record, the command does not run. */
+  @Test
+  void withoutAnAuditTrailNothingRuns() throws Exception {
+    await(cluster.gateway.undeploy(writer));
+    Path ran = work.resolve("ran-without-audit");
+    try {
+      OpenAiError e = refused(ExecRequest.of(id(), "team-a", "allow-box", "touch " + ran));
+      assertEquals(503, e.status());
+      assertEquals(ExecErrors.AUDIT_UNAVAILABLE, e.code());
+      assertTrue(e.getMessage().endsWith("the command was not run"), e.getMessage());
+      assertFalse(Files.exists(ran));
+    } finally {
+      writer = await(cluster.gateway.deployVerticle(new AuditWriterVerticle(kafka.bootstrapServers())));
+    }
+    assertEquals(0, exec(ExecRequest.of(id(), "team-a", "allow-box", "touch " + ran)).exitCode());
+    assertTrue(Files.exists(ran));
+  }
+
+  @Test
+  void theRegistryListsTheNodesWithTheirPolicies() throws Exception {
+    List<NodeStatus> nodes = await(cluster.registry.list());
+    Map<String, String> policies = new HashMap<>();
+    nodes.forEach(n -> policies.put(n.name(), n.info().policy()));
+    assertEquals(Map.of("allow-box", "allowlist", "full-box", "full", "deny-box", "deny"), policies);
+    assertTrue(nodes.stream().allMatch(NodeStatus::alive));
+    NodeStatus full = await(cluster.registry.get("full-box"));
+    assertEquals(ClusterMember.uuid(cluster.node), full.info().member());
+    assertTrue(await(cluster.registry.isAlive("deny-box")));
+    assertNull(await(cluster.registry.get("nope")));
+    assertFalse(await(cluster.registry.isAlive("nope")));
+  }
+
+  private Map<String, List<ExecAudit>> readAudit(List<String> ids, int expected) {
+    Map<String, String> config = new HashMap<>(KafkaClients.consumerConfig(kafka.bootstrapServers(),
+        "audit-reader-" + IDS.incrementAndGet()));
+    Map<String, List<ExecAudit>> byId = new HashMap<>();
+    int found = 0;
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(new HashMap<>(config))) {
+      consumer.subscribe(List.of(Topics.EXEC_AUDIT));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (found < expected && System.nanoTime() < until) {
+        for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
+          if (ids.contains(rec.key())) {
+            ExecAudit a = ExecAudit.fromJson(new JsonObject(rec.value()));
+            byId.computeIfAbsent(rec.key(), k -> new ArrayList<>()).add(a);
+            found++;
+          }
+        }
+      }
+    }
+    assertEquals(expected, found, "audit records found: " + byId);
+    return byId;
+  }
+
+  private static long ms(long t0) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+}
