@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.broker.EmbeddedKafka;
+import dev.clawbus.infra.cluster.ClusterSetup;
 import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.Topics;
@@ -17,8 +18,11 @@ import dev.clawbus.infra.contract.exec.ExecErrors;
 import dev.clawbus.infra.contract.exec.ExecEvent;
 import dev.clawbus.infra.contract.exec.ExecRequest;
 import dev.clawbus.infra.contract.exec.ExecResult;
+import dev.clawbus.infra.contract.exec.NodeInfo;
 import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.kafka.KafkaTopics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -305,14 +310,134 @@ class ExecEndToEndTest {
   void theRegistryListsTheNodesWithTheirPolicies() throws Exception {
     List<NodeStatus> nodes = await(cluster.registry.list());
     Map<String, String> policies = new HashMap<>();
-    nodes.forEach(n -> policies.put(n.name(), n.info().policy()));
+    // (other tests add nodes that come and go)
+    nodes.stream().filter(NodeStatus::alive).forEach(n -> policies.put(n.name(), n.info().policy()));
     assertEquals(Map.of("allow-box", "allowlist", "full-box", "full", "deny-box", "deny"), policies);
-    assertTrue(nodes.stream().allMatch(NodeStatus::alive));
+    assertEquals(nodes.stream().map(NodeStatus::name).sorted().toList(), nodes.stream().map(NodeStatus::name).toList());
     NodeStatus full = await(cluster.registry.get("full-box"));
     assertEquals(ClusterMember.uuid(cluster.node), full.info().member());
     assertTrue(await(cluster.registry.isAlive("deny-box")));
     assertNull(await(cluster.registry.get("nope")));
     assertFalse(await(cluster.registry.isAlive("nope")));
+  }
+
+  /** Nodes that leave, crash, hang or lose their name while a command runs: the caller hears of it in seconds. */
+  @Nested
+  class NodesThatGoAway {
+    @Test
+    void aNodeThatCrashesMidCommandFailsTheCallWithinSeconds() throws Exception {
+      Vertx victim = cluster.joinMember();
+      try {
+        cluster.deployNode(victim, "crash-box", ExecPolicy.full("crash-box"), work, AuditLog.bus(victim,
+            Duration.ofSeconds(5)), 1 << 20);
+        List<ExecEvent> events = new CopyOnWriteArrayList<>();
+        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "crash-box", "echo $$; exec sleep 60"),
+            events::add);
+        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+        long t0 = System.nanoTime();
+        ClusterSetup.hazelcast(victim).getLifecycleService().terminate(); // as if the machine died
+        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        long took = ms(t0);
+        System.out.printf("exec e2e: node crash mid-command reported to the caller after %d ms%n", took);
+        assertEquals(502, e.status());
+        assertEquals(ExecErrors.NODE_GONE, e.code());
+        assertEquals("node 'crash-box' left the cluster while the command was running; its outcome is unknown",
+            e.getMessage());
+        assertTrue(took < 10_000, "took " + took + " ms");
+        assertEquals(NodeStatus.GONE, await(cluster.registry.get("crash-box")).state());
+        OpenAiError after = refused(ExecRequest.of(id(), "team-a", "crash-box", "echo again"));
+        assertEquals(503, after.status());
+        assertEquals(ExecErrors.NODE_UNAVAILABLE, after.code());
+        assertEquals(0, client.pending());
+        long pid = Long.parseLong(events.get(0).data().trim());
+        victim.close().await(30, TimeUnit.SECONDS);
+        victim = null;
+        assertTrue(ProcessRunnerTest.deadWithin(pid, 5000), "the crashed node's command was killed on close");
+      } finally {
+        if (victim != null) victim.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+
+    @Test
+    void aNodeThatStopsMidCommandKillsItAndAnswers503() throws Exception {
+      Vertx victim = cluster.joinMember();
+      try {
+        cluster.deployNode(victim, "stop-box", ExecPolicy.full("stop-box"), work, AuditLog.bus(victim,
+            Duration.ofSeconds(5)), 1 << 20);
+        List<ExecEvent> events = new CopyOnWriteArrayList<>();
+        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "stop-box", "echo $$; exec sleep 60"),
+            events::add);
+        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+        NodeStatus running = await(cluster.registry.get("stop-box"));
+        TwoMembers.waitFor("the registry to show the command", Duration.ofSeconds(5),
+            () -> !cluster.registry.get("stop-box").await().info().running().isEmpty());
+        assertEquals(NodeStatus.ALIVE, running.state());
+        long t0 = System.nanoTime();
+        victim.close().await(30, TimeUnit.SECONDS);
+        victim = null;
+        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        System.out.printf("exec e2e: node stop mid-command answered after %d ms%n", ms(t0));
+        assertEquals(503, e.status());
+        assertEquals("node 'stop-box' is shutting down; the command was killed", e.getMessage());
+        assertTrue(ProcessRunnerTest.deadWithin(Long.parseLong(events.get(0).data().trim()), 5000));
+        assertEquals(NodeStatus.LEFT, await(cluster.registry.get("stop-box")).state());
+      } finally {
+        if (victim != null) victim.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+
+    @Test
+    void aNodeWhoseNameIsTakenOverMidCommandIsGone() throws Exception {
+      Vertx victim = cluster.joinMember();
+      try {
+        cluster.deployNode(victim, "swap-box", ExecPolicy.full("swap-box"), work, AuditLog.bus(victim,
+            Duration.ofSeconds(5)), 1 << 20);
+        List<ExecEvent> events = new CopyOnWriteArrayList<>();
+        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "swap-box", "echo $$; exec sleep 60"),
+            events::add);
+        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+        NodeInfo mine = await(cluster.registry.get("swap-box")).info();
+        NodeInfo other = new NodeInfo("swap-box", ClusterMember.uuid(cluster.gateway), "elsewhere", mine.os(),
+            "full", mine.version(), mine.startedAt(), cluster.registry.clusterTime(), 0, List.of());
+        long t0 = System.nanoTime();
+        ClusterSetup.hazelcast(cluster.gateway).<String, String>getMap(NodeRegistry.MAP).set("swap-box",
+            other.encode());
+        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        System.out.printf("exec e2e: node name taken over mid-command reported after %d ms%n", ms(t0));
+        assertEquals(ExecErrors.NODE_GONE, e.code());
+        assertTrue(e.getMessage().startsWith("node 'swap-box' was restarted while"), e.getMessage());
+      } finally {
+        victim.close().await(30, TimeUnit.SECONDS);
+        ClusterSetup.hazelcast(cluster.gateway).getMap(NodeRegistry.MAP).delete("swap-box");
+      }
+    }
+
+    @Test
+    void aNodeWithoutFreshHeartbeatsIsNotWaitedFor() throws Exception {
+      long now = cluster.registry.clusterTime();
+      NodeInfo stale = new NodeInfo("hung-box", ClusterMember.uuid(cluster.node), "h", "os", "full", "v", now - 60_000,
+          now - 10_000, 0, List.of());
+      ClusterSetup.hazelcast(cluster.gateway).<String, String>getMap(NodeRegistry.MAP).set("hung-box", stale.encode());
+      assertEquals(NodeStatus.GONE, await(cluster.registry.get("hung-box")).state());
+      long t0 = System.nanoTime();
+      OpenAiError e = refused(ExecRequest.of(id(), "team-a", "hung-box", "echo hi"));
+      assertTrue(ms(t0) < 2000);
+      assertEquals(503, e.status());
+      assertEquals("node 'hung-box' is not connected (last seen 10 s ago); the command was not run", e.getMessage());
+    }
+
+    @Test
+    void liveNodesHeartbeatAndTheirNamesCannotBeTaken() throws Exception {
+      long seen = await(cluster.registry.get("deny-box")).info().lastSeen();
+      TwoMembers.waitFor("a heartbeat", Duration.ofSeconds(5),
+          () -> cluster.registry.get("deny-box").await().info().lastSeen() > seen);
+      Throwable e = failure(cluster.gateway.deployVerticle(new ToolRunnerVerticle(new ToolRunnerVerticle.Setup(
+          "deny-box", work, ExecPolicy.full("deny-box"), 1024, 1, cluster.signer, AuditLog.bus(cluster.gateway,
+          Duration.ofSeconds(1)), PathLookup.system(), Clock.systemUTC(), NodeRegistry.DEFAULT_STALE_AFTER))));
+      assertTrue(e.getMessage().startsWith("node name 'deny-box' is already taken by a running node"),
+          e.getMessage());
+      assertEquals("deny", await(cluster.registry.get("deny-box")).info().policy());
+    }
   }
 
   private Map<String, List<ExecAudit>> readAudit(List<String> ids, int expected) {

@@ -36,6 +36,14 @@ final class TwoMembers implements AutoCloseable {
     registry = new NodeRegistry(gateway, ClusterSetup.hazelcast(gateway), NodeRegistry.DEFAULT_STALE_AFTER);
   }
 
+  /** A third member that joins the two (for a node that is then stopped or killed). */
+  Vertx joinMember() throws Exception {
+    int port = LocalPorts.free(HOST);
+    return await(ClusterSetup.clusteredVertx(ClawbusConfig.defaults().with(ClawbusConfig.CLUSTER_HOST, HOST)
+        .with(ClawbusConfig.CLUSTER_PORT, port)
+        .with(ClawbusConfig.CLUSTER_MEMBERS, HOST + ":" + gatewayPort + "," + HOST + ":" + nodePort)));
+  }
+
   static ClawbusConfig member(int port, int otherPort) {
     return ClawbusConfig.defaults().with(ClawbusConfig.CLUSTER_HOST, HOST).with(ClawbusConfig.CLUSTER_PORT, port)
         .with(ClawbusConfig.CLUSTER_MEMBERS, HOST + ":" + otherPort);
