@@ -135,14 +135,14 @@ public final class ToolRunnerVerticle extends VerticleBase {
       refuse(msg, e, refusal(r, ExecAudit.BUSY, e.getMessage()));
       return;
     }
-    if (running.size() >= setup.maxConcurrent()) {
-      OpenAiError e = ExecErrors.busy(setup.name(), setup.maxConcurrent());
-      refuse(msg, e, refusal(r, ExecAudit.BUSY, e.getMessage()));
-      return;
-    }
     if (running.containsKey(r.id())) {
       OpenAiError e = ExecErrors.invalid("id", "a command with request id " + r.id() + " is already running");
       refuse(msg, e, refusal(r, ExecAudit.INVALID, e.getMessage()));
+      return;
+    }
+    if (running.size() >= setup.maxConcurrent()) {
+      OpenAiError e = ExecErrors.busy(setup.name(), setup.maxConcurrent());
+      refuse(msg, e, refusal(r, ExecAudit.BUSY, e.getMessage()));
       return;
     }
     // Reserve the slot now: the decision below runs off the event loop (it looks at the file system).

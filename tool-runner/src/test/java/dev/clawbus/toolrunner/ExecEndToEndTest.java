@@ -163,6 +163,9 @@ class ExecEndToEndTest {
     ExecResult r = exec(ExecRequest.of(id(), "team-a", "full-box", "echo one; echo two | tr a-z A-Z; exit 4"));
     assertEquals(4, r.exitCode());
     assertEquals("one\nTWO\n", r.stdout());
+    ExecResult missing = exec(ExecRequest.of(id(), "team-a", "full-box", "no-such-program-xyz --flag"));
+    assertEquals(127, missing.exitCode());
+    assertEquals("clawbus: no-such-program-xyz: command not found\n", missing.stderr());
   }
 
   @Test
@@ -194,6 +197,71 @@ class ExecEndToEndTest {
     assertEquals(137, slow.exitCode());
     assertEquals("before\n", slow.stdout());
     assertTrue(took < 5000, "took " + took + " ms");
+  }
+
+  @Test
+  void aBusyNodeRefusesMoreCommandsAndADuplicateRequestId() throws Exception {
+    cluster.deployNode(cluster.node, "busy-box", ExecPolicy.full("busy-box"), work, AuditLog.bus(cluster.node,
+        Duration.ofSeconds(5)), 1024, 2);
+    List<Future<ExecResult>> running = new ArrayList<>();
+    String first = id();
+    for (String rid : List.of(first, id())) {
+      List<ExecEvent> started = new CopyOnWriteArrayList<>();
+      running.add(client.exec(ExecRequest.of(rid, "team-a", "busy-box", "echo started; exec sleep 30")
+          .withTimeoutSeconds(3), started::add));
+      TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !started.isEmpty());
+    }
+    OpenAiError duplicate = refused(ExecRequest.of(first, "team-a", "busy-box", "echo again"));
+    assertEquals(400, duplicate.status());
+    assertEquals("a command with request id " + first + " is already running", duplicate.getMessage());
+    OpenAiError busy = refused(ExecRequest.of(id(), "team-a", "busy-box", "echo third"));
+    assertEquals(429, busy.status());
+    assertEquals(ExecErrors.NODE_BUSY, busy.code());
+    for (Future<ExecResult> f : running) {
+      assertTrue(await(f).timedOut());
+    }
+    assertEquals(0, exec(ExecRequest.of(id(), "team-a", "busy-box", "echo free again")).exitCode());
+  }
+
+  /**
+   * Whatever answers on a node's address must prove it holds the secret; output that arrives after the result is
+   * still delivered in order. (A stand-in node on the bus, as an intruder or a slow network would behave.)
+   */
+  @Test
+  void onlySignedResultsAreAcceptedAndLateOutputIsStillDelivered() throws Exception {
+    NodeInfo fake = new NodeInfo("fake-box", ClusterMember.uuid(cluster.node), "h", "os", "full", "v",
+        cluster.registry.clusterTime(), cluster.registry.clusterTime(), 0, List.of());
+    ClusterSetup.hazelcast(cluster.gateway).<String, String>getMap(NodeRegistry.MAP).set("fake-box", fake.encode());
+    boolean[] sign = {false};
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> impostor = cluster.node.eventBus().consumer(
+        Addresses.exec("fake-box"), m -> {
+          ExecRequest req = ExecRequest.fromJson(m.body());
+          ExecResult r = new ExecResult(req.id(), "fake-box", 0, "ab", "", 1, false, false, 2, 0, 2, null);
+          m.reply((sign[0] ? cluster.signer.signResult(req, r) : r).toJson());
+          if (req.streamTo() != null) {
+            cluster.node.setTimer(300, t -> {
+              cluster.node.eventBus().send(req.streamTo(), new ExecEvent(req.id(), 1, 'o', "b").encode());
+              cluster.node.eventBus().send(req.streamTo(), new ExecEvent(req.id(), 0, 'o', "a").encode());
+            });
+          }
+        });
+    try {
+      await(impostor.completion());
+      OpenAiError forged = refused(ExecRequest.of(id(), "team-a", "fake-box", "echo ab"));
+      assertEquals(502, forged.status());
+      assertEquals(ExecErrors.NODE_BAD_ANSWER, forged.code());
+      assertEquals("node 'fake-box' answered with a result that does not verify with the exec secret",
+          forged.getMessage());
+
+      sign[0] = true;
+      List<ExecEvent> events = new CopyOnWriteArrayList<>();
+      ExecResult r = await(client.exec(ExecRequest.of(id(), "team-a", "fake-box", "echo ab"), events::add));
+      assertEquals("ab", r.stdout());
+      assertEquals(List.of("a", "b"), events.stream().map(ExecEvent::data).toList(), "both, in order");
+    } finally {
+      await(impostor.unregister());
+      ClusterSetup.hazelcast(cluster.gateway).getMap(NodeRegistry.MAP).delete("fake-box");
+    }
   }
 
   @Test
@@ -306,13 +374,39 @@ class ExecEndToEndTest {
     assertTrue(Files.exists(ran));
   }
 
+  /** An end record that cannot be written at first is retried until it is in Kafka. */
+  @Test
+  void anEndRecordThatCannotBeWrittenAtFirstIsRetried() throws Exception {
+    cluster.deployNode(cluster.node, "retry-box", ExecPolicy.full("retry-box"), work, AuditLog.bus(cluster.node,
+        Duration.ofSeconds(5)), 1024);
+    String rid = id();
+    List<ExecEvent> started = new CopyOnWriteArrayList<>();
+    Future<ExecResult> call = client.exec(ExecRequest.of(rid, "team-a", "retry-box", "echo started; exec sleep 2"),
+        started::add);
+    TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !started.isEmpty());
+    await(cluster.gateway.undeploy(writer)); // the start record is written; the end record will find no writer
+    try {
+      assertEquals(0, await(call).exitCode());
+    } finally {
+      writer = await(cluster.gateway.deployVerticle(new AuditWriterVerticle(kafka.bootstrapServers())));
+    }
+    List<ExecAudit> records = readAudit(List.of(rid), 2).get(rid);
+    assertEquals(List.of(ExecAudit.START, ExecAudit.END), records.stream().map(ExecAudit::phase).toList());
+    assertEquals(0, records.get(1).exitCode());
+  }
+
   @Test
   void theRegistryListsTheNodesWithTheirPolicies() throws Exception {
     List<NodeStatus> nodes = await(cluster.registry.list());
     Map<String, String> policies = new HashMap<>();
     // (other tests add nodes that come and go)
-    nodes.stream().filter(NodeStatus::alive).forEach(n -> policies.put(n.name(), n.info().policy()));
-    assertEquals(Map.of("allow-box", "allowlist", "full-box", "full", "deny-box", "deny"), policies);
+    nodes.forEach(n -> policies.put(n.name(), n.info().policy()));
+    assertEquals("allowlist", policies.get("allow-box"));
+    assertEquals("full", policies.get("full-box"));
+    assertEquals("deny", policies.get("deny-box"));
+    for (String name : List.of("allow-box", "full-box", "deny-box")) {
+      assertTrue(nodes.stream().anyMatch(n -> n.name().equals(name) && n.alive()), name);
+    }
     assertEquals(nodes.stream().map(NodeStatus::name).sorted().toList(), nodes.stream().map(NodeStatus::name).toList());
     NodeStatus full = await(cluster.registry.get("full-box"));
     assertEquals(ClusterMember.uuid(cluster.node), full.info().member());

@@ -52,7 +52,13 @@ final class TwoMembers implements AutoCloseable {
   /** A tool-runner for {@code name} on the node member. */
   String deployNode(Vertx on, String name, ExecPolicy policy, Path workdir, AuditLog audit, int maxOutputBytes)
       throws Exception {
-    ToolRunnerVerticle.Setup setup = new ToolRunnerVerticle.Setup(name, workdir, policy, maxOutputBytes, 4, signer,
+    return deployNode(on, name, policy, workdir, audit, maxOutputBytes, 4);
+  }
+
+  String deployNode(Vertx on, String name, ExecPolicy policy, Path workdir, AuditLog audit, int maxOutputBytes,
+      int maxConcurrent) throws Exception {
+    ToolRunnerVerticle.Setup setup = new ToolRunnerVerticle.Setup(name, workdir, policy, maxOutputBytes, maxConcurrent,
+        signer,
         audit, PathLookup.system(), Clock.systemUTC(), NodeRegistry.DEFAULT_STALE_AFTER);
     return await(on.deployVerticle(new ToolRunnerVerticle(setup)));
   }
