@@ -418,19 +418,46 @@ class ExecEndToEndTest {
   /** Nodes that leave, crash, hang or lose their name while a command runs: the caller hears of it in seconds. */
   @Nested
   class NodesThatGoAway {
+    /** A node on a third member of its own, running a command (its pid first on stdout) for a caller. */
+    private final class Victim implements AutoCloseable {
+      private Vertx vertx;
+      final Future<ExecResult> call;
+      final long pid;
+
+      Victim(String name) throws Exception {
+        vertx = cluster.joinMember();
+        try {
+          cluster.deployNode(vertx, name, ExecPolicy.full(name), work, AuditLog.bus(vertx, Duration.ofSeconds(5)),
+              1 << 20);
+          List<ExecEvent> events = new CopyOnWriteArrayList<>();
+          call = client.exec(ExecRequest.of(id(), "team-a", name, "echo $$; exec sleep 60"), events::add);
+          TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+          pid = Long.parseLong(events.get(0).data().trim());
+        } catch (Exception | Error e) {
+          close();
+          throw e;
+        }
+      }
+
+      OpenAiError failure() throws Exception {
+        return assertInstanceOf(OpenAiError.class, TwoMembers.failure(call));
+      }
+
+      @Override
+      public void close() throws Exception {
+        if (vertx != null) {
+          vertx.close().await(30, TimeUnit.SECONDS);
+          vertx = null;
+        }
+      }
+    }
+
     @Test
     void aNodeThatCrashesMidCommandFailsTheCallWithinSeconds() throws Exception {
-      Vertx victim = cluster.joinMember();
-      try {
-        cluster.deployNode(victim, "crash-box", ExecPolicy.full("crash-box"), work, AuditLog.bus(victim,
-            Duration.ofSeconds(5)), 1 << 20);
-        List<ExecEvent> events = new CopyOnWriteArrayList<>();
-        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "crash-box", "echo $$; exec sleep 60"),
-            events::add);
-        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+      try (Victim victim = new Victim("crash-box")) {
         long t0 = System.nanoTime();
-        ClusterSetup.hazelcast(victim).getLifecycleService().terminate(); // as if the machine died
-        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        ClusterSetup.hazelcast(victim.vertx).getLifecycleService().terminate(); // as if the machine died
+        OpenAiError e = victim.failure();
         long took = ms(t0);
         System.out.printf("exec e2e: node crash mid-command reported to the caller after %d ms%n", took);
         assertEquals(502, e.status());
@@ -443,65 +470,42 @@ class ExecEndToEndTest {
         assertEquals(503, after.status());
         assertEquals(ExecErrors.NODE_UNAVAILABLE, after.code());
         assertEquals(0, client.pending());
-        long pid = Long.parseLong(events.get(0).data().trim());
-        victim.close().await(30, TimeUnit.SECONDS);
-        victim = null;
-        assertTrue(ProcessRunnerTest.deadWithin(pid, 5000), "the crashed node's command was killed on close");
-      } finally {
-        if (victim != null) victim.close().await(30, TimeUnit.SECONDS);
+        victim.close();
+        assertTrue(ProcessRunnerTest.deadWithin(victim.pid, 5000), "the crashed node's command was killed on close");
       }
     }
 
     @Test
     void aNodeThatStopsMidCommandKillsItAndAnswers503() throws Exception {
-      Vertx victim = cluster.joinMember();
-      try {
-        cluster.deployNode(victim, "stop-box", ExecPolicy.full("stop-box"), work, AuditLog.bus(victim,
-            Duration.ofSeconds(5)), 1 << 20);
-        List<ExecEvent> events = new CopyOnWriteArrayList<>();
-        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "stop-box", "echo $$; exec sleep 60"),
-            events::add);
-        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
-        NodeStatus running = await(cluster.registry.get("stop-box"));
+      try (Victim victim = new Victim("stop-box")) {
         TwoMembers.waitFor("the registry to show the command", Duration.ofSeconds(5),
             () -> !cluster.registry.get("stop-box").await().info().running().isEmpty());
-        assertEquals(NodeStatus.ALIVE, running.state());
+        assertEquals(NodeStatus.ALIVE, await(cluster.registry.get("stop-box")).state());
         long t0 = System.nanoTime();
-        victim.close().await(30, TimeUnit.SECONDS);
-        victim = null;
-        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        victim.close();
+        OpenAiError e = victim.failure();
         System.out.printf("exec e2e: node stop mid-command answered after %d ms%n", ms(t0));
         assertEquals(503, e.status());
         assertEquals("node 'stop-box' is shutting down; the command was killed", e.getMessage());
-        assertTrue(ProcessRunnerTest.deadWithin(Long.parseLong(events.get(0).data().trim()), 5000));
+        assertTrue(ProcessRunnerTest.deadWithin(victim.pid, 5000));
         assertEquals(NodeStatus.LEFT, await(cluster.registry.get("stop-box")).state());
-      } finally {
-        if (victim != null) victim.close().await(30, TimeUnit.SECONDS);
       }
     }
 
     @Test
     void aNodeWhoseNameIsTakenOverMidCommandIsGone() throws Exception {
-      Vertx victim = cluster.joinMember();
-      try {
-        cluster.deployNode(victim, "swap-box", ExecPolicy.full("swap-box"), work, AuditLog.bus(victim,
-            Duration.ofSeconds(5)), 1 << 20);
-        List<ExecEvent> events = new CopyOnWriteArrayList<>();
-        Future<ExecResult> call = client.exec(ExecRequest.of(id(), "team-a", "swap-box", "echo $$; exec sleep 60"),
-            events::add);
-        TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !events.isEmpty());
+      try (Victim victim = new Victim("swap-box")) {
         NodeInfo mine = await(cluster.registry.get("swap-box")).info();
         NodeInfo other = new NodeInfo("swap-box", ClusterMember.uuid(cluster.gateway), "elsewhere", mine.os(),
             "full", mine.version(), mine.startedAt(), cluster.registry.clusterTime(), 0, List.of());
         long t0 = System.nanoTime();
         ClusterSetup.hazelcast(cluster.gateway).<String, String>getMap(NodeRegistry.MAP).set("swap-box",
             other.encode());
-        OpenAiError e = assertInstanceOf(OpenAiError.class, failure(call));
+        OpenAiError e = victim.failure();
         System.out.printf("exec e2e: node name taken over mid-command reported after %d ms%n", ms(t0));
         assertEquals(ExecErrors.NODE_GONE, e.code());
         assertTrue(e.getMessage().startsWith("node 'swap-box' was restarted while"), e.getMessage());
       } finally {
-        victim.close().await(30, TimeUnit.SECONDS);
         ClusterSetup.hazelcast(cluster.gateway).getMap(NodeRegistry.MAP).delete("swap-box");
       }
     }
