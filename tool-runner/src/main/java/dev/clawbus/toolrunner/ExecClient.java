@@ -73,16 +73,20 @@ public final class ExecClient implements AutoCloseable {
    *               for no streaming (the result still has all output)
    */
   public Future<ExecResult> exec(ExecRequest request, Handler<ExecEvent> output) {
+    // Everything of one call (registry read, output consumer, reply, timers) runs on the caller's context.
     Context ctx = vertx.getOrCreateContext();
-    return registry.get(request.node()).compose(status -> {
+    Promise<ExecResult> answer = Promise.promise();
+    ctx.runOnContext(v -> registry.get(request.node()).compose(status -> {
       if (status == null) {
-        return Future.failedFuture(ExecErrors.unknownNode(request.node()));
+        return Future.<ExecResult>failedFuture(ExecErrors.unknownNode(request.node()));
       }
       if (!status.alive()) {
-        return Future.failedFuture(ExecErrors.nodeUnavailable(request.node(), status.describe(registry.clusterTime())));
+        return Future.<ExecResult>failedFuture(ExecErrors.nodeUnavailable(request.node(),
+            status.describe(registry.clusterTime())));
       }
       return new Call(ctx, request, status.info().member(), output).start();
-    });
+    }).onComplete(answer));
+    return answer.future();
   }
 
   /** Commands this client waits for now. */

@@ -66,6 +66,8 @@ public final class ToolRunnerVerticle extends VerticleBase {
 
   private final Setup setup;
   private final RequestVerifier verifier;
+  /** Looked up by the deploying thread: a name lookup may block, which an event loop must not. */
+  private final String host = hostName();
   private final Map<String, Job> running = new LinkedHashMap<>();
   private ProcessRunner runner;
   private NodeRegistry registry;
@@ -95,7 +97,7 @@ public final class ToolRunnerVerticle extends VerticleBase {
     }
     registry = new NodeRegistry(vertx, ClusterSetup.hazelcast(vertx), setup.staleAfter());
     long now = registry.clusterTime();
-    info = new NodeInfo(setup.name(), registry.localMember(), hostName(), System.getProperty("os.name") + " "
+    info = new NodeInfo(setup.name(), registry.localMember(), host, System.getProperty("os.name") + " "
         + System.getProperty("os.version") + " " + System.getProperty("os.arch"), setup.policy().mode().label(),
         Version.VERSION, now, now, 0, List.of());
     return registry.register(info).compose(v -> {
