@@ -62,7 +62,7 @@ public final class ToolRunnerVerticle extends VerticleBase {
   public record Setup(String name, Path workdir, ExecPolicy policy, int maxOutputBytes, int maxConcurrent,
       ExecSigner signer, AuditLog audit, PathLookup lookup, Clock clock, Duration staleAfter) {}
 
-  private record Job(ExecRequest request, Message<JsonObject> message, ExecAudit started, long startedAt) {}
+  private record Job(ExecRequest request, Message<Object> message, ExecAudit started, long startedAt) {}
 
   private final Setup setup;
   private final RequestVerifier verifier;
@@ -74,7 +74,7 @@ public final class ToolRunnerVerticle extends VerticleBase {
   private NodeInfo info;
   private EventBus bus;
   private Context context;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
   private long heartbeatTimer = -1;
   private boolean stopping;
   private int pendingAudits;
@@ -115,13 +115,17 @@ public final class ToolRunnerVerticle extends VerticleBase {
     registry.heartbeat(info).onFailure(e -> LOG.warn("node registry heartbeat failed: {}", Failures.oneLine(e)));
   }
 
-  private void handle(Message<JsonObject> msg) {
+  private void handle(Message<Object> msg) {
     long now = setup.clock().millis();
+    if (!(msg.body() instanceof JsonObject b)) {
+      OpenAiError e = ExecErrors.invalid(null, "an exec request is a JSON object");
+      refuse(msg, e, ExecAudit.refused(now, null, null, setup.name(), null, ExecAudit.INVALID, e.getMessage()));
+      return;
+    }
     ExecRequest r;
     try {
-      r = ExecRequest.fromJson(msg.body());
+      r = ExecRequest.fromJson(b);
     } catch (OpenAiError e) {
-      JsonObject b = msg.body();
       refuse(msg, e, ExecAudit.refused(now, b.getValue("tenant") instanceof String t ? t : null,
           b.getValue("id") instanceof String id ? id : null, setup.name(),
           b.getValue("command") instanceof String c ? c : null, ExecAudit.INVALID, e.getMessage()));
@@ -249,7 +253,7 @@ public final class ToolRunnerVerticle extends VerticleBase {
     return ExecAudit.refused(setup.clock().millis(), r.tenant(), r.id(), setup.name(), r.command(), decision, reason);
   }
 
-  private void refuse(Message<JsonObject> msg, OpenAiError e, ExecAudit record) {
+  private void refuse(Message<Object> msg, OpenAiError e, ExecAudit record) {
     writeAudit(record, 0);
     msg.fail(e.status(), e.body().encode());
   }

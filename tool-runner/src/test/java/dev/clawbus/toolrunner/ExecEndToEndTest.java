@@ -278,6 +278,9 @@ class ExecEndToEndTest {
     Path ran = work.resolve("ran-" + IDS.incrementAndGet());
     ExecRequest plain = ExecRequest.of(id(), "intruder", "full-box", "touch " + ran);
     assertRefused(plain, "the request is not signed");
+    ReplyException notJson = assertInstanceOf(ReplyException.class,
+        failure(cluster.gateway.eventBus().request(Addresses.exec("full-box"), "touch " + ran)));
+    assertEquals(400, notJson.failureCode());
     ExecSigner wrong = new ExecSigner("a different secret, long enough to be used".getBytes(StandardCharsets.UTF_8),
         Clock.systemUTC());
     assertRefused(wrong.sign(plain), "the request's signature is not valid");
