@@ -19,6 +19,7 @@ public final class Main {
 
       commands:
         serve      run a clawbus node (ingress, transformer, dispatcher) on embedded or external Kafka
+        node       join the cluster as a node host that runs agents' exec commands under a policy
         sim-vllm   run the vLLM simulator (an OpenAI server that behaves like vLLM, for tests and demos)
         parse      extract tool calls from model output with a model family's parser
         kafka      run a standalone single-node Kafka broker for a local clawbus cluster
@@ -47,6 +48,7 @@ public final class Main {
     try {
       return switch (argv[0]) {
         case "serve" -> ServeCommand.run(args);
+        case "node" -> NodeCommand.run(args);
         case "sim-vllm" -> SimCommand.run(args, System.out, System.err);
         case "parse" -> ParseCommand.run(args, System.in, System.out, System.err);
         case "kafka" -> KafkaCommand.run(args, System.out, System.err);
