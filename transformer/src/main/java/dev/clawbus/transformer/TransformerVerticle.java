@@ -7,19 +7,15 @@ import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.Submission;
-import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.lifecycle.DedupeClaims;
 import dev.clawbus.infra.lifecycle.RequestStore;
-import dev.clawbus.infra.lifecycle.Transition;
 import dev.clawbus.infra.limits.TokenCost;
 import dev.clawbus.infra.tenancy.Tenant;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.parser.LoopGuard;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -28,8 +24,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +49,7 @@ public final class TransformerVerticle extends VerticleBase {
   private LoopGuard loopGuard;
   private RequestStore store;
   private DedupeClaims dedupe;
+  private Enqueuer enqueuer;
   private MessageConsumer<Submission> consumer;
 
   public TransformerVerticle(NodeServices node) {
@@ -70,6 +65,7 @@ public final class TransformerVerticle extends VerticleBase {
     loopGuard = new LoopGuard(config.loopMaxRepeats(), config.loopMaxCallsPerTurn());
     store = node.store();
     dedupe = new DedupeClaims(vertx, node.hazelcast());
+    enqueuer = new Enqueuer(vertx, node);
     consumer = vertx.eventBus().localConsumer(Addresses.TRANSFORM, this::handle);
     return consumer.completion();
   }
@@ -179,51 +175,13 @@ public final class TransformerVerticle extends VerticleBase {
             }));
     return duplicate.compose(dup -> {
       if (dup != null) {
-        return Future.succeededFuture(dup);
+        return Future.<Submission.Reply>succeededFuture(dup);
       }
       return store.create(RequestRecord.queued(env, node.member(), node.nodeName())).compose(out -> out.changed()
-          ? start(env, headers)
-          : Future.succeededFuture(new Submission.Attach(env.key(), out.record(), headers)));
+          ? enqueuer.start(env, headers).map(q -> (Submission.Reply) q)
+          : Future.<Submission.Reply>succeededFuture(new Submission.Attach(env.key(), out.record(), headers)));
     });
   }
 
-  /**
-   * Hands the claimed request to this node's dispatcher and, at the same time, to Kafka; replies once Kafka
-   * has it. A request Kafka refuses fails (the dispatcher drops its run: nothing was shown to the client).
-   */
-  private Future<Submission.Reply> start(RequestEnvelope env, Map<String, String> headers) {
-    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model(), headers);
-    if (!config.durable() || node.producer() == null) {
-      vertx.eventBus().send(Addresses.DISPATCH, env);
-      return Future.succeededFuture(queued);
-    }
-    CompletableFuture<Void> gate = node.gates().open(env.key());
-    vertx.eventBus().send(Addresses.DISPATCH, env);
-    Context ctx = vertx.getOrCreateContext();
-    Promise<Submission.Reply> done = Promise.promise();
-    try {
-      node.producer().send(new ProducerRecord<>(Topics.REQUESTS, env.key(), env.encode()), (md, err) -> {
-        if (err == null) gate.complete(null); else gate.completeExceptionally(err);
-        ctx.runOnContext(v -> {
-          if (err == null) {
-            done.complete(queued);
-            store.apply(env.key(), new Transition.Locate(md.partition(), md.offset(), System.currentTimeMillis()));
-          } else {
-            notQueued(env, err, done);
-          }
-        });
-      });
-    } catch (RuntimeException e) {
-      gate.completeExceptionally(e);
-      notQueued(env, e, done);
-    }
-    return done.future();
-  }
 
-  /** The dispatcher sees the gate fail too: it drops the run and records the failure. */
-  private static void notQueued(RequestEnvelope env, Throwable err, Promise<Submission.Reply> done) {
-    LOG.warn("request {} not queued: Kafka refused it: {}", env.key(), err.toString());
-    done.fail(OpenAiError.server(503, "queue_unavailable",
-        "clawbus could not make the request durable (Kafka unavailable); retry."));
-  }
 }
