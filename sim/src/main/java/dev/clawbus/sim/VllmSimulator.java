@@ -104,6 +104,8 @@ public final class VllmSimulator {
   private final AtomicLong promptTokensTotal = new AtomicLong();
   private final AtomicLong generationTokensTotal = new AtomicLong();
   private final AtomicInteger running = new AtomicInteger();
+  /** The most requests generating at once since start (or since {@link #resetPeak()}). */
+  private final AtomicInteger peakRunning = new AtomicInteger();
 
   // Event-loop confined from here on.
   private volatile Context context;
@@ -203,7 +205,12 @@ public final class VllmSimulator {
     return new JsonObject().put("received", received.get()).put("started", started.get())
         .put("completed", completed.get()).put("aborted", aborted.get()).put("failed", failed.get())
         .put("crashes", crashes.get()).put("prefix_mismatches", prefixMismatches.get())
-        .put("running", running.get()).put("up", up);
+        .put("running", running.get()).put("peak_running", peakRunning.get()).put("up", up);
+  }
+
+  /** Starts a new high-water mark of requests generating at once. */
+  public void resetPeak() {
+    peakRunning.set(running.get());
   }
 
   /** The full default answer the simulator gives to {@code messages} (a trailing assistant message is treated as
@@ -435,7 +442,7 @@ public final class VllmSimulator {
       return;
     }
     started.incrementAndGet();
-    running.incrementAndGet();
+    peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     promptTokensTotal.addAndGet(g.promptTokens);
     resp.exceptionHandler(t -> { });
     resp.closeHandler(v -> aborted(g));
