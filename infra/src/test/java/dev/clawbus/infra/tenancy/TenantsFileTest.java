@@ -125,9 +125,9 @@ class TenantsFileTest {
 
   @Test
   void theExampleFromTheReadmeLoads() throws Exception {
-    Path readme = Path.of("README-sharing.md");
+    Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);
-    int start = text.indexOf("```yaml\n") + 8;
+    int start = text.indexOf("```yaml\n# tenants.yaml") + 8;
     String yaml = text.substring(start, text.indexOf("```", start));
     Tenants t = Tenants.load(write("readme.yaml", yaml));
     assertTrue(t.all().size() >= 2, t.toString());
