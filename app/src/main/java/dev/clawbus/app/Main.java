@@ -1,6 +1,7 @@
 package dev.clawbus.app;
 
 import dev.clawbus.app.bench.BenchCommand;
+import dev.clawbus.app.bench.InstantBackend;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.broker.KafkaCommand;
@@ -21,6 +22,7 @@ public final class Main {
         sim-vllm   run the vLLM simulator (an OpenAI server that behaves like vLLM, for tests and demos)
         parse      extract tool calls from model output with a model family's parser
         kafka      run a standalone single-node Kafka broker for a local clawbus cluster
+        instant-vllm  a backend that replays one vLLM answer as fast as the socket takes it (benchmarks)
         bench      load-test an OpenAI-compatible server (TTFT, inter-token gap, tokens/s), optionally vs its backend
       """;
 
@@ -49,6 +51,7 @@ public final class Main {
         case "parse" -> ParseCommand.run(args, System.in, System.out, System.err);
         case "kafka" -> KafkaCommand.run(args, System.out, System.err);
         case "bench" -> BenchCommand.run(args, System.out, System.err);
+        case "instant-vllm" -> InstantBackend.run(args, System.out, System.err);
         default -> {
           System.err.println("clawbus: unknown command '" + argv[0] + "' (see clawbus --help)");
           yield 2;
