@@ -12,7 +12,7 @@ DURATION=$(( MINUTES * 60 ))
 machine
 start_instant --words "$WORDS"
 start_serve gw "$@"
-echo "serve: $(tr '\0' ' ' <"/proc/$GW_PID/cmdline" | sed 's/ -jar .*//')${MALLOC_ARENA_MAX:+ (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)}"
+echo "serve: $(tr '\0' ' ' <"/proc/$GW_PID/cmdline" | sed 's/ -jar .*//') $(tr '\0' '\n' <"/proc/$GW_PID/environ" | grep '^MALLOC_ARENA_MAX=' || true)"
 echo "clawbus idle: RSS $(( $(rss_kb "$GW_PID") / 1024 )) MB, live heap $(live_heap_mb "$GW_PID") MB"
 
 # The soak's first answer, read as a client reads it.
