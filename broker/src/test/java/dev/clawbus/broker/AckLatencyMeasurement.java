@@ -49,6 +49,7 @@ class AckLatencyMeasurement {
       try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, b.getValue())) {
         KafkaTopics.ensureBlocking(kafka.bootstrapServers(), 6, Duration.ofSeconds(30));
         System.out.println("== " + b.getKey());
+        warmUp(kafka);
         if (b.getValue().isEmpty()) {
           plain(kafka, "clawbus producer (acks=all, idempotent, linger " + KafkaClients.producerConfig("").get("linger.ms")
               + " ms, lz4)", Map.of());
@@ -63,11 +64,21 @@ class AckLatencyMeasurement {
           vertx(kafka, "Vert.x wrapper, linger.ms=1", Map.of("linger.ms", "1"));
           vertx(kafka, "Vert.x wrapper, linger.ms=0, compression none", Map.of("linger.ms", "0", "compression.type", "none"));
           plain(kafka, "clawbus producer again (drift check)", Map.of());
+          busyWorkers = true;
+          vertx(kafka, "Vert.x wrapper while 20 workers run 5 ms blocking tasks", Map.of());
+          busyWorkers = false;
         } else {
           plain(kafka, "clawbus producer", Map.of());
           vertx(kafka, "Vert.x wrapper", Map.of());
         }
       }
+    }
+  }
+
+  /** The broker's code is compiled by the JIT first: without this, whichever variant runs first looks slow. */
+  private static void warmUp(EmbeddedKafka kafka) throws Exception {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(config(kafka, Map.of()))) {
+      for (int i = 0; i < 3_000; i++) p.send(new ProducerRecord<>(Topics.REQUESTS, "warm-" + i, VALUE)).get(10, TimeUnit.SECONDS);
     }
   }
 
@@ -89,8 +100,17 @@ class AckLatencyMeasurement {
     print(name, t);
   }
 
+  /** Keeps Vert.x's worker pool busy, as the journal's blocking Hazelcast reads do under load. */
+  private static boolean busyWorkers;
+
   private static void vertx(EmbeddedKafka kafka, String name, Map<String, String> overrides) throws Exception {
     Vertx vertx = Vertx.vertx();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    if (busyWorkers) {
+      for (int w = 0; w < 20; w++) {
+        vertx.runOnContext(v -> blockingLoop(vertx, stop));
+      }
+    }
     long[] t = new long[SAMPLES];
     Map<String, String> c = new HashMap<>(KafkaClients.producerConfig(kafka.bootstrapServers()));
     c.putAll(overrides);
@@ -111,10 +131,19 @@ class AckLatencyMeasurement {
         if (i >= 0) t[i] = took;
       }
     } finally {
+      stop.set(true);
       p.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
     print(name, t);
+  }
+
+  private static void blockingLoop(Vertx vertx, java.util.concurrent.atomic.AtomicBoolean stop) {
+    if (stop.get()) return;
+    vertx.executeBlocking(() -> {
+      Thread.sleep(5); // stands for a blocking map read on a worker
+      return null;
+    }, false).onComplete(ar -> blockingLoop(vertx, stop));
   }
 
   private static void print(String name, long[] t) {
