@@ -130,18 +130,16 @@ public final class VllmChunkScanner {
 
   private void topObject() {
     int seen = 0;
-    expect('{');
-    ws();
-    if (peek() == '}') {
-      pos++;
-      return;
-    }
+    if (!open('{', '}')) return;
     while (true) {
       int k = key(TOP);
       seen = once(seen, k);
       switch (k) {
         case 0 -> {
-          if (isNull()) pos += 4; else { error = true; skip(1); }
+          if (!nullLiteral()) {
+            error = true;
+            skip(1);
+          }
         }
         case 1 -> usageValue();
         case 2 -> choicesValue();
@@ -152,17 +150,9 @@ public final class VllmChunkScanner {
   }
 
   private void usageValue() {
-    if (isNull()) {
-      pos += 4;
-      return;
-    }
-    expect('{');
+    if (nullLiteral()) return;
     usage = true;
-    ws();
-    if (peek() == '}') {
-      pos++;
-      return;
-    }
+    if (!open('{', '}')) return;
     int seen = 0;
     while (true) {
       int k = key(USAGE);
@@ -177,16 +167,7 @@ public final class VllmChunkScanner {
   }
 
   private void choicesValue() {
-    if (isNull()) {
-      pos += 4;
-      return;
-    }
-    expect('[');
-    ws();
-    if (peek() == ']') {
-      pos++;
-      return;
-    }
+    if (nullLiteral() || !open('[', ']')) return;
     choiceObject();
     while (true) {
       ws();
@@ -200,13 +181,8 @@ public final class VllmChunkScanner {
   }
 
   private void choiceObject() {
-    expect('{'); // null or another type here would make the tree reader throw
     choice = true;
-    ws();
-    if (peek() == '}') {
-      pos++;
-      return;
-    }
+    if (!open('{', '}')) return; // null or another type here would make the tree reader throw
     int seen = 0;
     while (true) {
       int k = key(CHOICE);
@@ -221,16 +197,7 @@ public final class VllmChunkScanner {
   }
 
   private void deltaValue() {
-    if (isNull()) {
-      pos += 4;
-      return;
-    }
-    expect('{');
-    ws();
-    if (peek() == '}') {
-      pos++;
-      return;
-    }
+    if (nullLiteral() || !open('{', '}')) return;
     int seen = 0;
     while (true) {
       int k = key(DELTA);
@@ -243,9 +210,7 @@ public final class VllmChunkScanner {
         }
         case 2 -> reasoning = stringOrNull();
         case 3 -> {
-          if (isNull()) {
-            pos += 4;
-          } else {
+          if (!nullLiteral()) {
             if (peek() != '[') throw NOT;
             toolCalls = true;
             skip(4);
@@ -314,15 +279,24 @@ public final class VllmChunkScanner {
     return found;
   }
 
-  private boolean isNull() {
-    return s.startsWith("null", pos);
+  /** Consumes a {@code null} literal if one is next. */
+  private boolean nullLiteral() {
+    if (!s.startsWith("null", pos)) return false;
+    pos += 4;
+    return true;
+  }
+
+  /** Consumes {@code open}; false when the container is empty (its {@code close} consumed too). */
+  private boolean open(char open, char close) {
+    expect(open);
+    ws();
+    if (peek() != close) return true;
+    pos++;
+    return false;
   }
 
   private String stringOrNull() {
-    if (isNull()) {
-      pos += 4;
-      return null;
-    }
+    if (nullLiteral()) return null;
     if (peek() != '"') throw NOT; // a number or object here: the tree reader would stringify or throw
     return string();
   }
@@ -377,12 +351,7 @@ public final class VllmChunkScanner {
     switch (c) {
       case '"' -> skipString();
       case '{' -> {
-        pos++;
-        ws();
-        if (peek() == '}') {
-          pos++;
-          return;
-        }
+        if (!open('{', '}')) return;
         while (true) {
           if (peek() != '"') throw NOT;
           skipString();
@@ -394,12 +363,7 @@ public final class VllmChunkScanner {
         }
       }
       case '[' -> {
-        pos++;
-        ws();
-        if (peek() == ']') {
-          pos++;
-          return;
-        }
+        if (!open('[', ']')) return;
         while (true) {
           skip(depth + 1);
           if (!next(']')) return;
