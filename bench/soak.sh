@@ -29,16 +29,31 @@ timeout $(( DURATION + 300 )) java -jar "$JAR" bench --target "$GW_URL" --concur
 BENCH_PID=$!; PIDS+=("$BENCH_PID")
 start=$(date +%s)
 printf '%8s %14s %10s %16s %18s\n' "time" "tokens/s" "RSS MB" "live heap MB" "committed heap MB"
+k=0
 for (( t = SAMPLE_SECONDS; t <= DURATION; t += SAMPLE_SECONDS )); do
-  while (( $(date +%s) < start + t + 1 )); do
+  k=$(( k + 1 ))
+  # the load generator's k-th progress line (its clock starts when its JVM is up), at most 15 s late
+  while (( $(grep -c '^progress' "$WORK/bench.err" || true) < k && $(date +%s) < start + t + 15 )); do
     kill -0 "$BENCH_PID" 2>/dev/null || break 2
+    kill -0 "$GW_PID" 2>/dev/null || break 2
     sleep 0.5
   done
-  rate="$(grep '^progress' "$WORK/bench.err" | tail -1 | awk '{print $(NF-1)}')"
+  rate="$(grep '^progress' "$WORK/bench.err" | tail -1 | awk '{print $(NF-1)}' || true)"
   live="$(live_heap_mb "$GW_PID")"
+  kill -0 "$GW_PID" 2>/dev/null || break
   printf '%7ss %14s %10s %16s %18s\n' "$t" "${rate:-?}" "$(( $(rss_kb "$GW_PID") / 1024 ))" "$live" \
     "$(committed_heap_mb "$GW_PID")"
 done
+if ! kill -0 "$GW_PID" 2>/dev/null; then
+  echo "clawbus exited after $(( $(date +%s) - start )) s of load; the end of its log:"
+  tail -5 "$WORK/gw.log" | cut -c1-300
+  echo "the load generator: $(grep '^progress' "$WORK/bench.err" | tail -1 || true)"
+  stop_pid "$BENCH_PID"
+  exit 1
+fi
+if ! kill -0 "$BENCH_PID" 2>/dev/null && ! grep -q '^tokens/s' "$WORK/bench.out"; then
+  echo "the load generator stopped early:"; tail -5 "$WORK/bench.err" "$WORK/bench.out"
+fi
 wait "$BENCH_PID" || true
 echo
 grep -E 'requests per side|^tokens/s|^requests/s|^errors|^first error' "$WORK/bench.out" || cat "$WORK/bench.err"

@@ -36,7 +36,7 @@ public final class BenchCommand {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
-      Result r = measure(vertx, o);
+      Result r = measure(vertx, o, err);
       if (o.json()) {
         out.println(BenchReport.json(o, r.target(), r.direct()).encode());
       } else {
@@ -61,6 +61,11 @@ public final class BenchCommand {
 
   /** Warm-up, then alternating rounds (target first in even rounds, direct first in odd ones). Blocking. */
   public static Result measure(Vertx vertx, BenchOptions o) throws Exception {
+    return measure(vertx, o, System.err);
+  }
+
+  /** As {@link #measure(Vertx, BenchOptions)}, with {@code --progress-seconds} lines going to {@code progressOut}. */
+  public static Result measure(Vertx vertx, BenchOptions o, PrintStream progressOut) throws Exception {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setConnectTimeout(5_000).setMaxInitialLineLength(8192),
         new PoolOptions().setHttp1MaxSize(o.concurrency()).setMaxWaitQueueSize(-1));
@@ -73,7 +78,7 @@ public final class BenchCommand {
       SideStats target = new SideStats();
       SideStats direct = o.direct() == null ? null : new SideStats();
       java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong(-1);
-      if (o.progressSeconds() > 0) progress(vertx, ctx, target, o.progressSeconds(), progress);
+      if (o.progressSeconds() > 0) progress(vertx, ctx, target, o.progressSeconds(), progress, progressOut);
       if (o.warmup() > 0) {
         await(LoadRound.run(vertx, ctx, client, o.target(), bodies, o, new SideStats(), o.warmup()), limitSeconds);
         if (direct != null) {
@@ -98,14 +103,14 @@ public final class BenchCommand {
 
   /** Every {@code seconds}, one line on stderr: elapsed time, requests, tokens and tokens/s since the last. */
   private static void progress(Vertx vertx, Context ctx, SideStats s, int seconds,
-      java.util.concurrent.atomic.AtomicLong timerId) {
+      java.util.concurrent.atomic.AtomicLong timerId, PrintStream out) {
     long start = System.nanoTime();
     long[] last = {0, start};
     // on the client's loop, which is the only writer of the stats
     ctx.runOnContext(v -> timerId.set(vertx.setPeriodic(seconds * 1000L, t -> {
       long now = System.nanoTime();
       double rate = (s.tokens - last[0]) * 1e9 / (now - last[1]);
-      System.err.printf("progress %.0f s: %d requests, %d errors, %d tokens, %.0f tokens/s%n", (now - start) / 1e9,
+      out.printf("progress %.0f s: %d requests, %d errors, %d tokens, %.0f tokens/s%n", (now - start) / 1e9,
           s.requests, s.errors, s.tokens, rate);
       last[0] = s.tokens;
       last[1] = now;
