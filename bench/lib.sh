@@ -5,7 +5,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/app/target/clawbus.jar"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/clawbus-bench.XXXXXX")"
 PIDS=()
-# JVM flags of the serve process under test (see bench/README.md); override with SERVE_JAVA_OPTS.
+# JVM flags of the serve process under test (see bench/README.md); override with SERVE_JAVA_OPTS. The node
+# is started through the launcher, so it gets the launcher's server defaults unless these flags replace
+# them (CLAWBUS_JVM_DEFAULTS=off: the JVM's own defaults, as before the launcher had any).
 SERVE_JAVA_OPTS="${SERVE_JAVA_OPTS-${CLAWBUS_JAVA_OPTS-}}"
 
 cleanup() {
@@ -40,11 +42,19 @@ start_sim() {
   SIM_URL="$(wait_line "$WORK/sim.log" 'listening on' 30 | grep -o 'http://[0-9.:]*')"
 }
 
+# start_instant [instant-vllm options]: the instant backend (one recorded answer, as fast as the socket
+# takes it) instead of the simulator; sets SIM_URL and SIM_PID like start_sim.
+start_instant() {
+  java -jar "$JAR" instant-vllm --host 127.0.0.1 --port 0 "$@" >"$WORK/sim.log" 2>&1 &
+  SIM_PID=$!; PIDS+=("$SIM_PID")
+  SIM_URL="$(wait_line "$WORK/sim.log" 'listening on' 30 | grep -o 'http://[0-9.:]*')"
+}
+
 # start_serve NAME [serve options]: a clawbus node on a free port, backed by $SIM_URL; sets GW_URL and GW_PID.
+# Started through the launcher (which execs java, so GW_PID is the JVM's).
 start_serve() {
   local name="$1"; shift
-  # shellcheck disable=SC2086
-  java $SERVE_JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port 0 --cluster-port 0 --vllm-url "$SIM_URL" \
+  CLAWBUS_JAVA_OPTS="$SERVE_JAVA_OPTS" "$ROOT/clawbus" serve --host 127.0.0.1 --port 0 --cluster-port 0 --vllm-url "$SIM_URL" \
     --data-dir "$WORK/$name" "$@" >"$WORK/$name.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
   GW_URL="$(wait_line "$WORK/$name.log" 'listening on' 90 | grep -o 'http://[0-9.:]*' | head -1)"
@@ -63,6 +73,19 @@ bench() {
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# live_heap_mb PID: the heap in use right after a full GC (jcmd GC.run, then GC.heap_info), in MB.
+live_heap_mb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo "?"; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/total .*used/ {
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/[,K]+$/, "", v); print int(v / 1024); exit } }'
+}
+
+# committed_heap_mb PID: the heap the JVM has committed (what it holds from the OS for the heap), in MB.
+committed_heap_mb() {
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/total .*used/ {
+      for (i = 1; i <= NF; i++) if ($i == "total") { v = $(i + 1); sub(/[,K]+$/, "", v); print int(v / 1024); exit } }'
+}
 
 machine() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), \

@@ -1,6 +1,7 @@
 package dev.clawbus.app;
 
 import dev.clawbus.app.bench.BenchCommand;
+import dev.clawbus.app.bench.InstantBackend;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.infra.tenancy.KeysCommand;
@@ -24,6 +25,7 @@ public final class Main {
         parse      extract tool calls from model output with a model family's parser
         kafka      run a standalone single-node Kafka broker for a local clawbus cluster
         keys       'keys new': a fresh random API key and its sha256 for the tenants file
+        instant-vllm  a backend that replays one vLLM answer as fast as the socket takes it (benchmarks)
         bench      load-test an OpenAI-compatible server (TTFT, inter-token gap, tokens/s), optionally vs its backend
       """;
 
@@ -54,6 +56,7 @@ public final class Main {
         case "kafka" -> KafkaCommand.run(args, System.out, System.err);
         case "bench" -> BenchCommand.run(args, System.out, System.err);
         case "keys" -> KeysCommand.run(args, System.out, System.err);
+        case "instant-vllm" -> InstantBackend.run(args, System.out, System.err);
         default -> {
           System.err.println("clawbus: unknown command '" + argv[0] + "' (see clawbus --help)");
           yield 2;

@@ -45,6 +45,11 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@link IllegalStateException} with a one-line message.
    */
   public static EmbeddedKafka start(Path dataDir, int port) throws Exception {
+    return start(dataDir, port, new Properties());
+  }
+
+  /** As {@link #start(Path, int)}, with broker properties replaced by {@code overrides} (measurements, tests). */
+  static EmbeddedKafka start(Path dataDir, int port, Properties overrides) throws Exception {
     String host = SingleNodeBrokerConfig.HOST;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Kafka port must be between 0 and 65535, not " + port);
@@ -59,6 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Properties props = SingleNodeBrokerConfig.of(dataDir, brokerPort, controllerPort);
+      props.putAll(overrides);
       formatIfNeeded(dataDir, props);
       return new EmbeddedKafka(startServer(props, dataDir, brokerPort), brokerPort, lock);
     } catch (Exception | Error e) {

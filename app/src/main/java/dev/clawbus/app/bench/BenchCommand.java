@@ -36,7 +36,7 @@ public final class BenchCommand {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
-      Result r = measure(vertx, o);
+      Result r = measure(vertx, o, err);
       if (o.json()) {
         out.println(BenchReport.json(o, r.target(), r.direct()).encode());
       } else {
@@ -61,16 +61,24 @@ public final class BenchCommand {
 
   /** Warm-up, then alternating rounds (target first in even rounds, direct first in odd ones). Blocking. */
   public static Result measure(Vertx vertx, BenchOptions o) throws Exception {
+    return measure(vertx, o, System.err);
+  }
+
+  /** As {@link #measure(Vertx, BenchOptions)}, with {@code --progress-seconds} lines going to {@code progressOut}. */
+  public static Result measure(Vertx vertx, BenchOptions o, PrintStream progressOut) throws Exception {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setConnectTimeout(5_000).setMaxInitialLineLength(8192),
         new PoolOptions().setHttp1MaxSize(o.concurrency()).setMaxWaitQueueSize(-1));
     Context ctx = vertx.getOrCreateContext();
     int[] serial = {0};
     java.util.function.IntFunction<Buffer> bodies = i -> body(o, serial[0]++);
-    long limitSeconds = (long) o.timeoutSeconds() * (o.requests() + o.warmup() + 1);
+    long limitSeconds = o.durationSeconds() > 0 ? o.durationSeconds() + 2L * o.timeoutSeconds()
+        : (long) o.timeoutSeconds() * (o.requests() + o.warmup() + 1);
     try {
       SideStats target = new SideStats();
       SideStats direct = o.direct() == null ? null : new SideStats();
+      java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong(-1);
+      if (o.progressSeconds() > 0) progress(vertx, ctx, target, o.progressSeconds(), progress, progressOut);
       if (o.warmup() > 0) {
         await(LoadRound.run(vertx, ctx, client, o.target(), bodies, o, new SideStats(), o.warmup()), limitSeconds);
         if (direct != null) {
@@ -86,10 +94,27 @@ public final class BenchCommand {
           await(LoadRound.run(vertx, ctx, client, url, bodies, o, isTarget ? target : direct, n), limitSeconds);
         }
       }
+      if (progress.get() >= 0) vertx.cancelTimer(progress.get());
       return new Result(target, direct);
     } finally {
       client.close();
     }
+  }
+
+  /** Every {@code seconds}, one line on stderr: elapsed time, requests, tokens and tokens/s since the last. */
+  private static void progress(Vertx vertx, Context ctx, SideStats s, int seconds,
+      java.util.concurrent.atomic.AtomicLong timerId, PrintStream out) {
+    long start = System.nanoTime();
+    long[] last = {0, start};
+    // on the client's loop, which is the only writer of the stats
+    ctx.runOnContext(v -> timerId.set(vertx.setPeriodic(seconds * 1000L, t -> {
+      long now = System.nanoTime();
+      double rate = (s.tokens - last[0]) * 1e9 / (now - last[1]);
+      out.printf("progress %.0f s: %d requests, %d errors, %d tokens, %.0f tokens/s%n", (now - start) / 1e9,
+          s.requests, s.errors, s.tokens, rate);
+      last[0] = s.tokens;
+      last[1] = now;
+    })));
   }
 
   private static void await(Future<Void> f, long seconds) throws Exception {

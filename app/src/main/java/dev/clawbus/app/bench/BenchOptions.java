@@ -6,7 +6,7 @@ import java.util.List;
 /** The options of {@code clawbus bench}, parsed and checked; a mistake is an {@link IllegalArgumentException}. */
 record BenchOptions(URI target, URI direct, int concurrency, int requests, int words, boolean stream, boolean json,
     String model, int promptWords, Integer ttftMs, Integer tps, boolean simDirective, int rounds, int warmup,
-    int timeoutSeconds, String apiKey) {
+    int timeoutSeconds, String apiKey, int durationSeconds, int progressSeconds) {
 
   static final String USAGE = """
       usage: clawbus bench --target URL [--direct URL] [options]
@@ -31,6 +31,9 @@ record BenchOptions(URI target, URI direct, int concurrency, int requests, int w
         --warmup N              unmeasured requests per side first (default: C)
         --timeout-seconds S     a request taking longer is an error (default 120)
         --api-key KEY           bearer token for the target
+        --duration-seconds S    instead of --requests: keep C requests in flight for S seconds (one round,
+                                target only; requests running at the end finish and count)
+        --progress-seconds P    print a progress line (requests, tokens, tokens/s of the interval) every P s
         --json                  print one JSON object instead of the table
         --help                  this text
       """;
@@ -52,6 +55,8 @@ record BenchOptions(URI target, URI direct, int concurrency, int requests, int w
     Integer warmup = null;
     int timeout = 120;
     String apiKey = null;
+    int duration = 0;
+    int progress = 0;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
@@ -72,13 +77,20 @@ record BenchOptions(URI target, URI direct, int concurrency, int requests, int w
         case "--warmup" -> warmup = nonNegative(args, ++i, a);
         case "--timeout-seconds" -> timeout = positive(args, ++i, a);
         case "--api-key" -> apiKey = value(args, ++i, a);
+        case "--duration-seconds" -> duration = positive(args, ++i, a);
+        case "--progress-seconds" -> progress = positive(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
     if (target == null) throw new IllegalArgumentException("--target is required");
+    if (duration > 0) {
+      if (direct != null) throw new IllegalArgumentException("--duration-seconds measures the target only (no --direct)");
+      requests = Integer.MAX_VALUE;
+      rounds = 1;
+    }
     rounds = Math.min(rounds, requests);
     return new BenchOptions(target, direct, concurrency, requests, words, stream, json, model, promptWords, ttftMs,
-        tps, simDirective, rounds, warmup == null ? concurrency : warmup, timeout, apiKey);
+        tps, simDirective, rounds, warmup == null ? concurrency : warmup, timeout, apiKey, duration, progress);
   }
 
   /** The [[sim ...]] block that makes the simulator answer with this length and pace. */

@@ -47,8 +47,8 @@ final class BenchReport {
   }
 
   static void table(PrintStream out, BenchOptions o, SideStats target, SideStats direct) {
-    out.printf(Locale.ROOT, "clawbus bench: %d %s requests per side, %d in flight, %d words%s%s, %d rounds%n",
-        o.requests(), o.stream() ? "streaming" : "non-streaming", o.concurrency(), o.words(),
+    out.printf(Locale.ROOT, "clawbus bench: %s %s requests per side, %d in flight, %d words%s%s, %d rounds%n",
+        o.durationSeconds() > 0 ? target.requests() + " (" + o.durationSeconds() + " s of)" : o.requests(), o.stream() ? "streaming" : "non-streaming", o.concurrency(), o.words(),
         o.tps() == null ? "" : ", " + o.tps() + " tok/s/stream", o.ttftMs() == null ? "" : ", sim ttft " + o.ttftMs()
             + " ms", o.rounds());
     out.printf(Locale.ROOT, "  target %s%n", o.target());

@@ -25,12 +25,16 @@ final class LoadRound {
   private final SideStats stats;
   private final int count;
   private final Promise<Void> done = Promise.promise();
+  /** No request starts after this ({@link Long#MAX_VALUE}: none); the round ends when the running ones do. */
+  private final long deadlineNanos;
   private int started;
   private int finished;
   private long startedAt;
 
   private LoadRound(Vertx vertx, HttpClient client, URI url, IntFunction<Buffer> bodies, BenchOptions opts,
       SideStats stats, int count) {
+    this.deadlineNanos = opts.durationSeconds() > 0 ? System.nanoTime() + opts.durationSeconds() * 1_000_000_000L
+        : Long.MAX_VALUE;
     this.vertx = vertx;
     this.client = client;
     this.bodies = bodies;
@@ -73,9 +77,9 @@ final class LoadRound {
     StreamingCall.run(vertx, client, options, bodies.apply(i), opts.stream(), opts.timeoutSeconds() * 1000L, stats)
         .onComplete(v -> {
           finished++;
-          if (started < count) {
+          if (started < count && System.nanoTime() < deadlineNanos) {
             next();
-          } else if (finished == count) {
+          } else if (finished == started) {
             stats.wallNanos += System.nanoTime() - startedAt;
             done.complete();
           }

@@ -16,7 +16,11 @@ public final class KafkaClients {
   /**
    * Durable and ordered: a request is acknowledged to the client only after every in-sync replica has it, and the
    * idempotent producer keeps per-partition order and drops duplicates across retries even with 5 requests in flight.
-   * linger.ms stays tiny because each record is a user waiting for a first token.
+   * linger.ms is 0 because each record is a user waiting for a first token: the producer still batches the records
+   * that arrive while 5 requests are in flight, so under load batches form by themselves. Measured one produce at a
+   * time against the embedded broker (broker module, AckLatencyMeasurement): p50 0.8 ms with linger 0 against 1.5 to
+   * 2.6 ms with linger 1 (the sender thread's wake-up after the linger costs more than the linger on a busy machine)
+   * and 5.8 ms with linger 5, the producer default since Kafka 4.0.
    */
   public static Map<String, String> producerConfig(String bootstrap) {
     Map<String, String> c = new LinkedHashMap<>();
@@ -25,7 +29,7 @@ public final class KafkaClients {
     c.put("enable.idempotence", "true");
     c.put("max.in.flight.requests.per.connection", "5");
     c.put("retries", String.valueOf(Integer.MAX_VALUE));
-    c.put("linger.ms", "1");
+    c.put("linger.ms", "0");
     c.put("request.timeout.ms", "10000");
     // Must be at least linger.ms + request.timeout.ms; past this a send fails and the caller answers with an error.
     c.put("delivery.timeout.ms", "30000");

@@ -1,0 +1,277 @@
+package dev.clawbus.infra.journal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.StreamEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CompactAnswerTest {
+  private static final String[] WORDS = {" the", " gateway", " relays", " tokens", " from", " vLLM", ",", ".", " a",
+      " journal", " keeps", " every", " event", "\n", " and", " clients", " resume", " by", " sequence", " number"};
+  private static final String[] ODD = {"é", "ü", "日本", "😀", "\"", "\\", "\n", "\t", "\r", "\u0001", "\u001f",
+      "\u2028", "\u2029", "</tool_call>", "{\"a\":1}", "\ud83d", "\ude00", "\u007f", "\u0080", "\u07ff", "\u0800",
+      "\uffff", "/", "\b", "\f", "<", "&"};
+
+  /** One generated answer: the events as the dispatcher writes them and the raw model text. */
+  record Answer(List<StreamEvent> events, String raw, int tokens) {}
+
+  static String token(Random r, boolean odd) {
+    if (odd && r.nextInt(4) == 0) return ODD[r.nextInt(ODD.length)] + (r.nextBoolean() ? WORDS[r.nextInt(WORDS.length)] : "");
+    return WORDS[r.nextInt(WORDS.length)];
+  }
+
+  /**
+   * A random answer: role, optional reasoning, content tokens (some multi-token chunks, as a continuation
+   * re-tokenised gives), keepalives, tool calls, finish, usage, DONE or an error; raw text that matches the
+   * content, or has tool markup in it, or was cut back and continued.
+   */
+  static Answer generate(Random r) {
+    ChunkWriter w = new ChunkWriter("chatcmpl-" + Long.toHexString(r.nextLong()), 1_700_000_000L + r.nextInt(1000),
+        r.nextInt(5) == 0 ? "Qwen/Qwen3-Coder \"Next\" ü" : "qwen3-coder-next-fp8");
+    boolean odd = r.nextInt(3) == 0;
+    List<StreamEvent> events = new ArrayList<>();
+    StringBuilder raw = new StringBuilder();
+    long[] seq = {0};
+    java.util.function.Consumer<String> chunk = s -> events.add(StreamEvent.chunk(seq[0]++, s));
+    chunk.accept(w.role());
+    int tokens = 0;
+    int reasoning = r.nextInt(3) == 0 ? r.nextInt(50) : 0;
+    for (int i = 0; i < reasoning; i++) {
+      chunk.accept(w.reasoning(token(r, odd)));
+      tokens++;
+    }
+    int n = r.nextInt(300);
+    boolean continued = r.nextInt(4) == 0;
+    int calls = 0;
+    for (int i = 0; i < n; i++) {
+      StringBuilder t = new StringBuilder(token(r, odd));
+      if (continued && i > n / 2) {
+        for (int k = r.nextInt(4); k > 0; k--) t.append(token(r, odd)); // chunks of several tokens
+      }
+      chunk.accept(w.content(t));
+      raw.append(t);
+      tokens++;
+      if (r.nextInt(60) == 0) chunk.accept(w.keepalive());
+      if (r.nextInt(120) == 0) {
+        String args = new JsonObject().put("command", "ls -la " + token(r, true)).put("n", r.nextInt()).encode();
+        chunk.accept(w.toolCall(calls++, "call" + Long.toHexString(r.nextLong()) + "t" + calls, "exec", args));
+        raw.append("<tool_call>\n<function=exec>\n<parameter=command>\nls\n</parameter>\n</function>\n</tool_call>");
+      }
+    }
+    if (continued && raw.length() > 10) {
+      // cut back to a safe point and regenerated differently: raw diverges from the content deltas
+      raw.setLength(raw.length() - 1 - r.nextInt(Math.min(10, raw.length() - 1)));
+      raw.append(" continued");
+    }
+    if (r.nextInt(8) == 0) {
+      OpenAiError e = OpenAiError.server(503, "vllm_unavailable", "vLLM failed 3 times; last: \"reset\" ü");
+      events.add(StreamEvent.error(seq[0]++, e.status(), e.body().encode()));
+    } else {
+      chunk.accept(w.finish(calls > 0 ? "tool_calls" : r.nextBoolean() ? "stop" : "length"));
+      if (r.nextInt(4) != 0) chunk.accept(w.usage(r.nextInt(60_000), tokens));
+      events.add(StreamEvent.done(seq[0]++));
+    }
+    return new Answer(events, raw.toString(), tokens);
+  }
+
+  private static void assertRoundTrip(List<StreamEvent> events, String raw) {
+    byte[] c = CompactAnswer.encode(events, raw);
+    assertTrue(CompactAnswer.isCompact(c));
+    Recorded back = CompactAnswer.decode(c);
+    assertEquals(events, back.events());
+    assertEquals(raw, back.raw());
+    for (int i = 0; i < back.events().size(); i++) {
+      StreamEvent a = events.get(i);
+      StreamEvent b = back.events().get(i);
+      assertArrayEquals(a.data().getBytes(StandardCharsets.UTF_16), b.data().getBytes(StandardCharsets.UTF_16));
+    }
+    if (!events.isEmpty()) {
+      long from = events.get(events.size() / 2).seq();
+      List<StreamEvent> tail = events.stream().filter(e -> e.seq() >= from).toList();
+      assertEquals(tail, CompactAnswer.events(c, from));
+    }
+  }
+
+  @Test
+  void manyGeneratedAnswersComeBackExactly() {
+    Random r = new Random(42);
+    for (int i = 0; i < 2_000; i++) {
+      Answer a = generate(r);
+      assertRoundTrip(a.events(), a.raw());
+    }
+  }
+
+  @Test
+  void recognisedChunksAreStoredAsTextNotVerbatim() {
+    Answer a = generate(new Random(7));
+    byte[] c = CompactAnswer.encode(a.events(), a.raw());
+    int dataBytes = a.events().stream().mapToInt(e -> e.data().length()).sum();
+    assertTrue(c.length * 5 < dataBytes, "compact " + c.length + " vs events " + dataBytes);
+  }
+
+  @Test
+  void whatTheTemplatesCannotExpressIsKeptVerbatim() {
+    ChunkWriter w = new ChunkWriter("chatcmpl-1", 1, "m");
+    String content = w.content("é");
+    List<StreamEvent> events = new ArrayList<>(List.of(
+        StreamEvent.chunk(0, w.role()),
+        StreamEvent.chunk(1, content.replace("é", "\\u00e9")),                 // another escape of the same text
+        StreamEvent.chunk(2, content.replace("\"content\"", "\"content\" ")), // whitespace
+        StreamEvent.chunk(3, new ChunkWriter("chatcmpl-2", 1, "m").content("x")), // another prefix
+        new StreamEvent(StreamEvent.CHUNK, 4, 500, w.content("x")),           // a status chunks don't carry
+        StreamEvent.chunk(5, w.usage(10, 5).replace("\"total_tokens\":15", "\"total_tokens\":16")),
+        StreamEvent.chunk(6, w.usage(10, 5).replace(":10", ":010")),
+        StreamEvent.chunk(7, w.toolCall(2, "id\u0000", "n\"ame", "{\"x\":\"\\u00e9\"}")),
+        StreamEvent.chunk(8, "{\"not\":\"a chunk\"}"),
+        StreamEvent.chunk(9, w.finish(null).replace("null}]}", "null,\"stop_reason\":null}]}")),
+        StreamEvent.chunk(10, w.content("a").replace("\"a\"", "\"a\\/\"")),
+        StreamEvent.chunk(11, ""),
+        new StreamEvent('x', 12, 0, "unknown type"),
+        new StreamEvent(StreamEvent.DONE, 13, 200, "[DONE] ")));
+    events.add(StreamEvent.done(14));
+    assertRoundTrip(events, "é");
+    // seq gaps and an answer that does not start at 0
+    assertRoundTrip(List.of(StreamEvent.chunk(5, w.content("a")), StreamEvent.chunk(9, w.content("b")),
+        StreamEvent.chunk(3, w.content("c")), StreamEvent.done(4)), "abc");
+    assertRoundTrip(List.of(), "");
+    assertRoundTrip(List.of(), "raw only \ud800");
+    assertRoundTrip(List.of(StreamEvent.error(0, 400, "{\"error\":{}}")), "");
+  }
+
+  @Test
+  void rawTextSharesTheContentDeltas() {
+    ChunkWriter w = new ChunkWriter("chatcmpl-1", 1, "m");
+    List<StreamEvent> events = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      String t = WORDS[i % WORDS.length];
+      text.append(t);
+      events.add(StreamEvent.chunk(i, w.content(t)));
+    }
+    byte[] same = CompactAnswer.encode(events, text.toString());
+    byte[] none = CompactAnswer.encode(events, "");
+    assertTrue(same.length - none.length <= 3, "raw equal to the content costs its length only");
+    assertRoundTrip(events, text.toString());
+    assertRoundTrip(events, text.substring(0, 100));
+    assertRoundTrip(events, text + "<tool_call>");
+    assertRoundTrip(events, "x" + text);
+  }
+
+  @Test
+  void corruptInputIsRefusedNotMisread() {
+    Answer a = generate(new Random(3));
+    byte[] c = CompactAnswer.encode(a.events(), a.raw());
+    assertThrows(IllegalArgumentException.class, () -> CompactAnswer.decode(Arrays.copyOf(c, c.length / 2)));
+    assertThrows(IllegalArgumentException.class, () -> CompactAnswer.decode(new byte[] {1, 2, 3}));
+    assertFalse(CompactAnswer.isCompact("{\"e\":[]}".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // ------------------------------------------------------------------ sizes
+
+  /** Today's form: {@link JournalWriter}'s batches of {@code perBatch} events, as {@link Journal} stores them. */
+  static long batchFormBytes(List<StreamEvent> events, String raw, int perBatch) {
+    long total = 0;
+    int rawPerBatch = (raw.length() + events.size() - 1) / Math.max(1, events.size()) * perBatch;
+    int rawAt = 0;
+    for (int i = 0; i < events.size(); i += perBatch) {
+      JsonArray e = new JsonArray();
+      for (StreamEvent ev : events.subList(i, Math.min(events.size(), i + perBatch))) e.add(ev.encode());
+      String r = raw.substring(Math.min(raw.length(), rawAt), Math.min(raw.length(), rawAt + rawPerBatch));
+      rawAt += rawPerBatch;
+      total += new JsonObject().put("e", e).put("r", r).encode().getBytes(StandardCharsets.UTF_8).length;
+    }
+    return total;
+  }
+
+  /** A plain answer of {@code words} tokens, as the dispatcher journals it. */
+  static Answer plain(int words, long seed) {
+    Random r = new Random(seed);
+    ChunkWriter w = new ChunkWriter("chatcmpl-" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong()),
+        1_780_000_000L, "qwen3-coder-next-fp8");
+    List<StreamEvent> events = new ArrayList<>();
+    StringBuilder raw = new StringBuilder();
+    events.add(StreamEvent.chunk(0, w.role()));
+    for (int i = 0; i < words; i++) {
+      String t = WORDS[r.nextInt(WORDS.length)];
+      raw.append(t);
+      events.add(StreamEvent.chunk(events.size(), w.content(t)));
+    }
+    events.add(StreamEvent.chunk(events.size(), w.finish("stop")));
+    events.add(StreamEvent.chunk(events.size(), w.usage(51_234, words)));
+    events.add(StreamEvent.done(events.size()));
+    return new Answer(events, raw.toString(), words);
+  }
+
+  @Test
+  void sizePerTokenAgainstTodaysBatches() {
+    Answer a = plain(2_000, 11);
+    byte[] c = CompactAnswer.encode(a.events(), a.raw());
+    long text = a.raw().getBytes(StandardCharsets.UTF_8).length;
+    double overhead = (c.length - text) / (double) a.tokens();
+    long b1 = batchFormBytes(a.events(), a.raw(), 1);
+    long b16 = batchFormBytes(a.events(), a.raw(), 16);
+    System.out.printf("compact form, 2,000-token plain answer: %d bytes = %.1f bytes/token (text %.1f, overhead %.1f);"
+        + " today's batches: %.0f bytes/token at 1 event per batch, %.0f at 16 (plus a map entry per batch)%n",
+        c.length, c.length / (double) a.tokens(), text / (double) a.tokens(), overhead,
+        b1 / (double) a.tokens(), b16 / (double) a.tokens());
+    assertTrue(overhead <= 10, "overhead per token " + overhead);
+    assertTrue(c.length * 20 < b16, "compact " + c.length + " vs batches " + b16);
+
+    Random r = new Random(5);
+    long compact = 0;
+    long batches = 0;
+    long tokens = 0;
+    for (int i = 0; i < 300; i++) {
+      Answer g = generate(r);
+      compact += CompactAnswer.encode(g.events(), g.raw()).length;
+      batches += batchFormBytes(g.events(), g.raw(), 16);
+      tokens += g.tokens();
+    }
+    System.out.printf("compact form, 300 mixed answers (unicode, tool calls, continuations, errors): %.1f bytes/token;"
+        + " today's batches of 16: %.1f bytes/token%n", compact / (double) tokens, batches / (double) tokens);
+  }
+
+  @Test
+  void encodeAndDecodeSpeed() {
+    List<Answer> answers = new ArrayList<>();
+    long dataChars = 0;
+    for (int i = 0; i < 40; i++) {
+      Answer a = plain(2_000, i);
+      answers.add(a);
+      for (StreamEvent e : a.events()) dataChars += e.data().length();
+    }
+    List<byte[]> encoded = new ArrayList<>();
+    long encodeNanos = Long.MAX_VALUE;
+    long decodeNanos = Long.MAX_VALUE;
+    long sink = 0;
+    for (int round = 0; round < 8; round++) {
+      encoded.clear();
+      long t0 = System.nanoTime();
+      for (Answer a : answers) encoded.add(CompactAnswer.encode(a.events(), a.raw()));
+      long t1 = System.nanoTime();
+      for (byte[] c : encoded) sink += CompactAnswer.decode(c).events().size();
+      long t2 = System.nanoTime();
+      encodeNanos = Math.min(encodeNanos, t1 - t0);
+      decodeNanos = Math.min(decodeNanos, t2 - t1);
+    }
+    long tokens = 40L * 2_000;
+    System.out.printf("compact form speed (best of 8, 40 answers of 2,000 tokens, %.1f MB of event data): encode %.0f MB/s"
+        + " (%.1f M tokens/s), decode %.0f MB/s (%.1f M tokens/s)%n", dataChars / 1e6,
+        dataChars / (encodeNanos / 1e9) / 1e6, tokens / (encodeNanos / 1e9) / 1e6,
+        dataChars / (decodeNanos / 1e9) / 1e6, tokens / (decodeNanos / 1e9) / 1e6);
+    assertTrue(sink > 0);
+  }
+}
