@@ -51,13 +51,16 @@ final class ResponseRun {
   private final RequestEnvelope env;
   private final ResponseCore core;
   private final LongSupplier clock;
+  private final VllmChunkScanner scanner;
   private final Promise<Outcome> outcome = Promise.promise();
   private BiConsumer<String, String> timeline = (kind, detail) -> {};
   private Attempt current;
 
   ResponseRun(Vertx vertx, HttpClient http, VllmEndpoint endpoint, VllmHealth health, RequestEnvelope env,
-      ResponseCore.Settings settings, JournalWriter journal, Recorded resumeFrom, LongSupplier clock) {
+      ResponseCore.Settings settings, JournalWriter journal, Recorded resumeFrom, LongSupplier clock,
+      VllmChunkScanner scanner) {
     this.vertx = vertx;
+    this.scanner = scanner;
     this.http = http;
     this.endpoint = endpoint;
     this.health = health;
@@ -184,6 +187,15 @@ final class ResponseRun {
       core.onDone();
       return;
     }
+    // The common chunk (a token of content or reasoning, a finish, usage) is read in one pass without a JSON
+    // tree; anything else (tool-call deltas, an error, a shape the scanner is not sure of) is parsed fully.
+    if (scanner.scan(data) && !scanner.error() && !scanner.toolCalls()) {
+      boolean choice = scanner.choice();
+      core.onChunk(choice ? scanner.content() : null, choice ? scanner.reasoning() : null, null,
+          choice ? scanner.finishReason() : null, scanner.usage() ? scanner.promptTokens() : null,
+          scanner.usage() ? scanner.completionTokens() : null, now);
+      return;
+    }
     JsonObject chunk;
     try {
       chunk = new JsonObject(data);
@@ -212,7 +224,7 @@ final class ResponseRun {
       if (choice.getValue("delta") instanceof JsonObject delta) {
         content = delta.getValue("content") instanceof String s ? s : null;
         Object r = delta.getValue("reasoning_content");
-        if (r == null) r = delta.getValue("reasoning");
+        if (!(r instanceof String)) r = delta.getValue("reasoning");
         reasoning = r instanceof String s ? s : null;
         calls = delta.getValue("tool_calls") instanceof JsonArray tc ? tc : null;
       }

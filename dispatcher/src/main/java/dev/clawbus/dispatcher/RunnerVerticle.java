@@ -47,6 +47,8 @@ public final class RunnerVerticle extends VerticleBase {
   private final NodeServices node;
   private final String address;
   private final Map<String, ResponseRun> running = new HashMap<>();
+  /** One per runner: its runs share this verticle's event loop. */
+  private final VllmChunkScanner scanner = new VllmChunkScanner();
   /** When each run of this runner started: its queue wait. */
   private final Map<String, Long> started = new HashMap<>();
   private ClawbusConfig config;
@@ -198,7 +200,7 @@ public final class RunnerVerticle extends VerticleBase {
 
   private ResponseRun newRun(RequestEnvelope env, Journal.Read read, Future<Void> gate) {
     return new ResponseRun(vertx, http, endpoint, health, env, settings,
-        journal.writer(env.key(), read, env.replyTo(), gate), read.recorded(), System::currentTimeMillis)
+        journal.writer(env.key(), read, env.replyTo(), gate), read.recorded(), System::currentTimeMillis, scanner)
         .onTimeline((kind, detail) -> {
           if ("attempt_failed".equals(kind)) node.metrics().retry();
           if ("continued".equals(kind)) node.metrics().continuation();

@@ -108,12 +108,11 @@ public final class VllmChunkScanner {
   }
 
   /**
-   * The reasoning text: {@code reasoning_content} when the delta has that key (even as null), else
-   * {@code reasoning}; null when neither. As {@code delta.getString("reasoning_content",
-   * delta.getString("reasoning"))}.
+   * The reasoning text: {@code reasoning_content} (older vLLM), else {@code reasoning} (newer vLLM); null when
+   * neither holds text.
    */
   public String reasoning() {
-    return reasoningContentPresent ? reasoningContent : reasoning;
+    return reasoningContent != null ? reasoningContent : reasoning;
   }
 
   /** Whether the delta has a {@code tool_calls} array (possibly empty): parse the chunk fully for them. */

@@ -40,7 +40,8 @@ class VllmChunkScannerTest {
       String content = null;
       boolean calls = false;
       if (delta != null) {
-        reasoning = delta.getString("reasoning_content", delta.getString("reasoning"));
+        Object rc = delta.getValue("reasoning_content");
+        reasoning = rc != null ? delta.getString("reasoning_content") : delta.getString("reasoning");
         content = delta.getString("content");
         calls = delta.getJsonArray("tool_calls") != null;
       }

@@ -1,7 +1,5 @@
 package dev.clawbus.ingress;
 
-import static dev.clawbus.infra.config.Option.Kind.INT;
-
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.config.Option;
 import java.util.List;
@@ -15,16 +13,9 @@ import java.util.List;
  * vLLM connections. The limit is lowered automatically to the process's file descriptor limit less 1,024.
  */
 public final class ConnectionOptions {
-  public static final Option REQUEST_TIMEOUT_SECONDS = new Option("request-timeout-seconds",
-      "CLAWBUS_REQUEST_TIMEOUT_SECONDS", "30",
-      "a client must send a request's headers and body within this (408 and close after; 0 = no limit)", INT);
-  public static final Option IDLE_TIMEOUT_SECONDS = new Option("idle-timeout-seconds",
-      "CLAWBUS_IDLE_TIMEOUT_SECONDS", "90",
-      "a keep-alive connection with no request in progress is closed after this (0 = never); "
-          + "responses, however long, are not affected", INT);
-  public static final Option MAX_CONNECTIONS = new Option("max-connections", "CLAWBUS_MAX_CONNECTIONS", "10000",
-      "open client connections per node; past it a request is answered 503 and its connection closed "
-          + "(0 = only the file descriptor limit)", INT);
+  public static final Option REQUEST_TIMEOUT_SECONDS = ClawbusConfig.REQUEST_TIMEOUT_SECONDS;
+  public static final Option IDLE_TIMEOUT_SECONDS = ClawbusConfig.IDLE_TIMEOUT_SECONDS;
+  public static final Option MAX_CONNECTIONS = ClawbusConfig.MAX_CONNECTIONS;
 
   /** In --help order. */
   public static final List<Option> ALL = List.of(REQUEST_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS, MAX_CONNECTIONS);

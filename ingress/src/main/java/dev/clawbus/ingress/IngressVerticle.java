@@ -38,6 +38,7 @@ public final class IngressVerticle extends VerticleBase {
   private VllmEndpoint endpoint;
   private ModelCatalog catalog;
   private HttpServer server;
+  private ConnectionGuard guard;
   private HazelcastInstance hz;
 
   public IngressVerticle(NodeServices node) {
@@ -78,13 +79,16 @@ public final class IngressVerticle extends VerticleBase {
     router.errorHandler(405, this::failure);
     router.route().failureHandler(this::failure);
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-        .setCompressionSupported(false).setTcpNoDelay(true));
-    return live.start(vertx).compose(v -> server.requestHandler(router).listen());
+    // Connection hygiene in front of the router: request and idle timeouts, a connection limit.
+    guard = ConnectionGuard.create(vertx, new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setCompressionSupported(false).setTcpNoDelay(true), router, ConnectionOptions.settings(config));
+    server = guard.server();
+    return live.start(vertx).compose(v -> server.listen());
   }
 
   @Override
   public Future<?> stop() {
+    if (guard != null) guard.close();
     return server == null ? http.close() : server.close().eventually(http::close);
   }
 

@@ -76,12 +76,25 @@ public final class ClawbusConfig {
   public static final Option LOOP_MAX_CALLS_PER_TURN = new Option("loop-max-calls-per-turn",
       "CLAWBUS_LOOP_MAX_CALLS_PER_TURN", "60", "loop guard: stop after this many tool calls since the last user message", INT);
 
+  // Connection hygiene (ingress ConnectionGuard): what a production gateway does with slow or idle clients.
+  public static final Option REQUEST_TIMEOUT_SECONDS = new Option("request-timeout-seconds",
+      "CLAWBUS_REQUEST_TIMEOUT_SECONDS", "30",
+      "a client must send a request's headers and body within this (408 and close after; 0 = no limit)", INT);
+  public static final Option IDLE_TIMEOUT_SECONDS = new Option("idle-timeout-seconds",
+      "CLAWBUS_IDLE_TIMEOUT_SECONDS", "90",
+      "a keep-alive connection with no request in progress is closed after this (0 = never); "
+          + "responses, however long, are not affected", INT);
+  public static final Option MAX_CONNECTIONS = new Option("max-connections", "CLAWBUS_MAX_CONNECTIONS", "10000",
+      "open client connections per node; past it a request is answered 503 and its connection closed "
+          + "(0 = only the file descriptor limit)", INT);
+
   /** Options of {@code clawbus serve}, in --help order. */
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
       API_KEYS, TenancyOptions.ADMIN_KEYS, TenancyOptions.TENANTS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS,
       STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, TenancyOptions.MAX_QUEUED, PARSER, LOOP_MAX_REPEATS,
       LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS,
-      DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY);
+      DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY, REQUEST_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS,
+      MAX_CONNECTIONS);
 
   private final JsonObject json;
 
