@@ -6,6 +6,7 @@ import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.kafka.KafkaClients;
+import dev.clawbus.infra.kafka.RecordFetcher;
 import dev.clawbus.infra.node.NodeServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,7 +61,7 @@ final class KafkaIntake {
   private final Vertx vertx;
   private final NodeServices node;
   private final Takeovers takeovers;
-  private final EnvelopeFetcher fetcher;
+  private final RecordFetcher fetcher;
   private final OffsetTracker offsets = new OffsetTracker();
   private final Map<TopicPartition, Long> toCommit = new HashMap<>();
   private final Map<String, Watched> watch = new HashMap<>();
@@ -74,7 +75,7 @@ final class KafkaIntake {
     this.vertx = vertx;
     this.node = node;
     this.takeovers = takeovers;
-    this.fetcher = new EnvelopeFetcher(vertx, node.config().kafka());
+    this.fetcher = new RecordFetcher(vertx, node.config().kafka(), Topics.REQUESTS);
     this.retentionMillis = node.config().journalRetentionSeconds() * 1000L;
   }
 
@@ -158,7 +159,7 @@ final class KafkaIntake {
       return;
     }
     w.takingOver = true;
-    fetcher.fetch(w.tp.getPartition(), w.offset).onComplete(ar -> {
+    fetcher.fetch(w.tp.getPartition(), w.offset).map(RequestEnvelope::decode).onComplete(ar -> {
       w.takingOver = false;
       if (ar.failed()) {
         LOG.warn("request {}: could not read it back from Kafka: {}", key, ar.cause().toString());
@@ -171,10 +172,10 @@ final class KafkaIntake {
   /** The request of {@code record}, read back from Kafka: from its recorded position, or from what this node watches. */
   Future<RequestEnvelope> envelopeOf(RequestRecord record) {
     if (record.kafkaPartition() != null && record.kafkaOffset() != null) {
-      return fetcher.fetch(record.kafkaPartition(), record.kafkaOffset());
+      return fetcher.fetch(record.kafkaPartition(), record.kafkaOffset()).map(RequestEnvelope::decode);
     }
     Watched w = watch.get(record.key());
-    if (w != null) return fetcher.fetch(w.tp.getPartition(), w.offset);
+    if (w != null) return fetcher.fetch(w.tp.getPartition(), w.offset).map(RequestEnvelope::decode);
     return Future.failedFuture("no known position in Kafka");
   }
 

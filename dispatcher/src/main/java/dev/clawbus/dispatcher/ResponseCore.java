@@ -4,7 +4,7 @@ import dev.clawbus.infra.contract.ChunkWriter;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.StreamEvent;
-import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.parser.ParserOptions;
 import dev.clawbus.parser.ParserSink;
 import dev.clawbus.parser.StreamingToolParser;

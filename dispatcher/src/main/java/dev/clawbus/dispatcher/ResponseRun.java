@@ -5,7 +5,7 @@ import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.http.SseReader;
 import dev.clawbus.infra.journal.JournalWriter;
-import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.infra.vllm.VllmErrors;
 import io.vertx.core.Future;

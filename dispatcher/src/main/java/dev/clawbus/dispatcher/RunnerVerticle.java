@@ -12,6 +12,8 @@ import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.TimelineEvent;
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.journal.JournalWriter;
+import java.time.Duration;
 import dev.clawbus.infra.lifecycle.Lifecycle;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.lifecycle.Transition;
@@ -51,6 +53,8 @@ public final class RunnerVerticle extends VerticleBase {
   private final VllmChunkScanner scanner = new VllmChunkScanner();
   /** When each run of this runner started: its queue wait. */
   private final Map<String, Long> started = new HashMap<>();
+  /** The journal writer of each run, so its answer is archived once all of it is stored. */
+  private final Map<String, JournalWriter> writers = new HashMap<>();
   private ClawbusConfig config;
   private HttpClient http;
   private VllmEndpoint endpoint;
@@ -199,8 +203,10 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   private ResponseRun newRun(RequestEnvelope env, Journal.Read read, Future<Void> gate) {
-    return new ResponseRun(vertx, http, endpoint, health, env, settings,
-        journal.writer(env.key(), read, env.replyTo(), gate), read.recorded(), System::currentTimeMillis, scanner)
+    JournalWriter writer = journal.writer(env.key(), read, env.replyTo(), gate);
+    writers.put(env.key(), writer);
+    return new ResponseRun(vertx, http, endpoint, health, env, settings, writer, read.recorded(),
+        System::currentTimeMillis, scanner)
         .onTimeline((kind, detail) -> {
           if ("attempt_failed".equals(kind)) node.metrics().retry();
           if ("continued".equals(kind)) node.metrics().continuation();
@@ -237,7 +243,21 @@ public final class RunnerVerticle extends VerticleBase {
           }
           account(env, status, error, o, now);
           ended(env.key(), status, o.tokens());
+          archive(env.key());
         });
+  }
+
+  /**
+   * The answer has ended: once all of it is stored, it is written to Kafka whole and leaves memory after the
+   * memory tail; the request's record notes where it is. Failing that, the batches keep their retention.
+   */
+  private void archive(String key) {
+    JournalWriter w = writers.remove(key);
+    Future<Void> stored = w == null ? Future.succeededFuture() : w.drained();
+    stored.compose(v -> journal.spill(key, Duration.ofSeconds(config.journalMemorySeconds())))
+        .compose(ref -> ref == null ? Future.succeededFuture()
+            : store.apply(key, new Transition.AnswerSpilled(ref, System.currentTimeMillis())).mapEmpty())
+        .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()));
   }
 
   /** Per-tenant accounting: metrics, and one usage record in Kafka per finished request. */
@@ -288,6 +308,7 @@ public final class RunnerVerticle extends VerticleBase {
 
   private void ended(String key, Status status, long actualTokens) {
     started.remove(key);
+    if (status == null || !status.terminal()) writers.remove(key);
     vertx.eventBus().send(Addresses.RUN_ENDED, new RunEnded(key, status, actualTokens));
   }
 }

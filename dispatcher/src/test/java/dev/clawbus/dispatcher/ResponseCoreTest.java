@@ -12,7 +12,7 @@ import dev.clawbus.infra.contract.CompletionAssembler;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.StreamEvent;
-import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.infra.contract.Recorded;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

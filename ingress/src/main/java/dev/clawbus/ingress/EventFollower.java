@@ -28,6 +28,8 @@ final class EventFollower {
   static final long POLL_MILLIS = 100;
   static final long LIVE_CHECK_MILLIS = 1_000;
   static final int CATCH_UP_BATCHES = 16;
+  /** Nothing new in memory for this long: look in the archive too (the answer may have left memory). */
+  static final long ARCHIVE_CHECK_MILLIS = 5_000;
   /** How often a client's socket was full and the follower stopped pushing (all followers of the process). */
   static final java.util.concurrent.atomic.AtomicLong PAUSES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -45,6 +47,8 @@ final class EventFollower {
   private boolean paused;
   private boolean catchingUp;
   private boolean missedLive;
+  private boolean checkingArchive;
+  private long lastArchiveCheck;
   private boolean closed;
   private Runnable onClose = () -> {};
 
@@ -94,6 +98,7 @@ final class EventFollower {
         more = ar.result().batches() > nextBatch;
         nextBatch = Math.max(nextBatch, ar.result().batches());
         deliverAll(ar.result().recorded().events());
+        if (!more) checkArchive();
       } else {
         LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
       }
@@ -138,10 +143,33 @@ final class EventFollower {
         more = ar.result().batches() > nextBatch;
         nextBatch = Math.max(nextBatch, ar.result().batches());
         deliverAll(ar.result().recorded().events());
+        if (!more) checkArchive();
       } else {
         LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
       }
       if (!closed && !paused && (more || missedLive)) catchUp();
+    });
+  }
+
+  /**
+   * Nothing new in memory for a while: the answer may have ended and left memory (a client that stopped reading
+   * for longer than the memory tail, or resumes late). The whole journal is read, from the archive if need be.
+   */
+  private void checkArchive() {
+    long now = System.currentTimeMillis();
+    // A follower that found nothing at all in memory looks at once (an old answer being read back); one that
+    // has been following looks only after a quiet while.
+    boolean firstLook = lastArchiveCheck == 0 && nextBatch == 0;
+    if (closed || checkingArchive || (!firstLook && (now - lastActivity < ARCHIVE_CHECK_MILLIS
+        || now - lastArchiveCheck < ARCHIVE_CHECK_MILLIS))) {
+      return;
+    }
+    checkingArchive = true;
+    lastArchiveCheck = now;
+    journal.read(key).onComplete(ar -> {
+      checkingArchive = false;
+      if (closed || ar.failed()) return;
+      if (ar.result().batches() == Journal.Read.ARCHIVED) deliverAll(ar.result().recorded().events());
     });
   }
 

@@ -61,6 +61,9 @@ public final class ClawbusConfig {
       "interface the cluster (Hazelcast and event bus) binds to", STRING);
   public static final Option JOURNAL_RETENTION_SECONDS = new Option("journal-retention-seconds",
       "CLAWBUS_JOURNAL_RETENTION_SECONDS", "3600", "how long finished responses stay replayable", INT);
+  public static final Option JOURNAL_MEMORY_SECONDS = new Option("journal-memory-seconds",
+      "CLAWBUS_JOURNAL_MEMORY_SECONDS", "120", "how long a finished answer stays in memory; after that it is read "
+      + "back from Kafka (for the rest of --journal-retention-seconds)", INT);
   public static final Option DEDUPE_WINDOW_SECONDS = new Option("dedupe-window-seconds",
       "CLAWBUS_DEDUPE_WINDOW_SECONDS", "15",
       "an identical request body from the same tenant within this window attaches to the first (0 = off)", INT);
@@ -92,7 +95,7 @@ public final class ClawbusConfig {
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
       API_KEYS, TenancyOptions.ADMIN_KEYS, TenancyOptions.TENANTS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS,
       STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, TenancyOptions.MAX_QUEUED, PARSER, LOOP_MAX_REPEATS,
-      LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS,
+      LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS, JOURNAL_MEMORY_SECONDS,
       DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY, REQUEST_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS,
       MAX_CONNECTIONS);
 
@@ -258,6 +261,11 @@ public final class ClawbusConfig {
   public int clusterPort() { return json.getInteger(CLUSTER_PORT.key()); }
   public String clusterHost() { return json.getString(CLUSTER_HOST.key()); }
   public int journalRetentionSeconds() { return Math.max(60, json.getInteger(JOURNAL_RETENTION_SECONDS.key())); }
+  public int journalMemorySeconds() {
+    // At least a second (a time to live of 0 would mean "forever" to Hazelcast), at most the retention.
+    return Math.max(1, Math.min(journalRetentionSeconds(), json.getInteger(JOURNAL_MEMORY_SECONDS.key(),
+        Integer.parseInt(JOURNAL_MEMORY_SECONDS.defaultValue()))));
+  }
   public int dedupeWindowSeconds() { return json.getInteger(DEDUPE_WINDOW_SECONDS.key()); }
   /** Whether requests go through Kafka (on, the default) or straight to the dispatcher over the event bus. */
   public boolean durable() { return !"off".equals(json.getString(DURABILITY.key(), "on")); }

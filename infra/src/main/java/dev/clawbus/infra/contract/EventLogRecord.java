@@ -10,10 +10,11 @@ import java.util.List;
  * lone node rebuilds its memory from after a restart, and that operators read as the request's timeline. One of:
  * <ul>
  *   <li>{@code {"state": RequestRecord}}: every change of the request's record;</li>
- *   <li>{@code {"batches":[{"n":N,"data":JournalBatch}…]}}: journal batches, coalesced per request;</li>
+ *   <li>{@code {"batches":[{"n":N,"data":"<base64 JournalBatch>"}…]}}: journal batches, coalesced per request;</li>
  *   <li>{@code {"timeline":{"at","kind","node","detail"}}}: what happened that is not a state change (an attempt
  *       failed, a continuation, a takeover, an exec step);</li>
- *   <li>{@code {"answer": CompactAnswer text}}: a finished answer, written once when it leaves memory.</li>
+ *   <li>{@code {"answer":"<base64 CompactAnswer>"}}: a finished answer, written once when it ends; after the
+ *       journal's memory tail it is read back from here.</li>
  * </ul>
  */
 public sealed interface EventLogRecord {
@@ -25,20 +26,20 @@ public sealed interface EventLogRecord {
     }
   }
 
-  /** {@code batchesJson} holds {@code {"n":N,"data":<batch>}} objects joined by commas (batch text encoded once). */
   record Batches(List<Numbered> batches) implements EventLogRecord {
     public String encode() {
       StringBuilder sb = new StringBuilder("{\"batches\":[");
       for (int i = 0; i < batches.size(); i++) {
         if (i > 0) sb.append(',');
-        sb.append("{\"n\":").append(batches.get(i).n()).append(",\"data\":").append(batches.get(i).batchJson())
-            .append('}');
+        sb.append("{\"n\":").append(batches.get(i).n()).append(",\"data\":\"").append(batches.get(i).base64())
+            .append("\"}");
       }
       return sb.append("]}").toString();
     }
   }
 
-  record Numbered(int n, String batchJson) {}
+  /** Batch {@code n} of a request, as {@link JournalBatch#toText}. */
+  record Numbered(int n, String base64) {}
 
   record Timeline(TimelineEvent event) implements EventLogRecord {
     public String encode() {
@@ -46,6 +47,7 @@ public sealed interface EventLogRecord {
     }
   }
 
+  /** A finished answer as base64 of {@link CompactAnswer#encode}. */
   record Answer(String compact) implements EventLogRecord {
     public String encode() {
       return new JsonObject().put("answer", compact).encode();
@@ -66,7 +68,7 @@ public sealed interface EventLogRecord {
         List<Numbered> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
           JsonObject b = a.getJsonObject(i);
-          out.add(new Numbered(b.getInteger("n"), b.getJsonObject("data").encode()));
+          out.add(new Numbered(b.getInteger("n"), b.getString("data")));
         }
         return new Batches(out);
       }

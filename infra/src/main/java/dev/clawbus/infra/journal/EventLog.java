@@ -1,6 +1,7 @@
 package dev.clawbus.infra.journal;
 
 import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.TimelineEvent;
 import dev.clawbus.infra.contract.Topics;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +48,15 @@ public final class EventLog implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::flushAll, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  public synchronized void batch(String key, int n, String batchJson) {
+  /** Whether records are written at all (there is a Kafka). */
+  public boolean enabled() {
+    return producer != null;
+  }
+
+  public synchronized void batch(String key, int n, byte[] batch) {
     if (producer == null) return;
-    pending.computeIfAbsent(key, k -> new ArrayList<>(4)).add(new EventLogRecord.Numbered(n, batchJson));
+    pending.computeIfAbsent(key, k -> new ArrayList<>(4))
+        .add(new EventLogRecord.Numbered(n, JournalBatch.toText(batch)));
   }
 
   public synchronized void state(RequestRecord record) {
@@ -59,8 +67,23 @@ public final class EventLog implements AutoCloseable {
     send(key, new EventLogRecord.Timeline(event));
   }
 
-  public synchronized void answer(String key, String compact) {
-    send(key, new EventLogRecord.Answer(compact));
+  /** A finished answer, whole; completes with its position ({@code partition:offset}) once Kafka has it. */
+  public synchronized CompletableFuture<String> answer(String key, byte[] compact) {
+    CompletableFuture<String> ref = new CompletableFuture<>();
+    if (producer == null) {
+      ref.complete(null);
+      return ref;
+    }
+    flush(key, pending.remove(key));
+    try {
+      producer.send(new ProducerRecord<>(Topics.EVENTS, key,
+          new EventLogRecord.Answer(JournalBatch.toText(compact)).encode()), (md, err) -> {
+            if (err != null) ref.completeExceptionally(err); else ref.complete(md.partition() + ":" + md.offset());
+          });
+    } catch (RuntimeException e) {
+      ref.completeExceptionally(e);
+    }
+    return ref;
   }
 
   private void send(String key, EventLogRecord rec) {

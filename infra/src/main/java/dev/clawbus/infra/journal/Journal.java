@@ -2,8 +2,10 @@ package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.JournalBatch;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Context;
@@ -20,21 +22,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * The response journal of the cluster: each response's client-visible events and raw model text, as
+ * The response journal of the cluster: each response's client-visible events and raw model text, as compact
  * {@link JournalBatch}es in a Hazelcast map (with a backup on another member) keyed {@code <request key>#<n>},
- * copied to Kafka {@link Topics#EVENTS} by the node's {@link EventLog} so a lone node can rebuild it after a
- * restart. {@link JournalWriter} makes the batches.
+ * copied to Kafka {@link Topics#EVENTS} by the node's {@link EventLog}. {@link JournalWriter} makes the batches.
+ *
+ * <p>Memory does not grow with retention × throughput: a running answer's batches stay in Hazelcast, and once it
+ * has ended its whole answer is written to Kafka once ({@link #spill}) and its batches are kept only for the
+ * memory tail ({@code --journal-memory-seconds}); after that, reads of the answer — a resume, a replay,
+ * {@code GET /v1/requests/{id}} — come from Kafka through the {@link Archive}, for the whole retention.
  */
 public final class Journal {
   public static final String BATCHES = "clawbus.journal";
   /** Batches are read this many keys at a time until one is missing. */
   private static final int READ_STRIDE = 32;
 
+  /** Where a finished answer is read back from once its batches left memory: null when it is not archived. */
+  public interface Archive {
+    Future<Recorded> fetch(String key);
+  }
+
   private final Vertx vertx;
-  private final IMap<String, String> batches;
+  private final IMap<String, byte[]> batches;
   private final EventLog log;
   private final long retentionMillis;
   private final IntConsumer onStored;
+  private Archive archive = key -> Future.succeededFuture(null);
 
   public Journal(Vertx vertx, HazelcastInstance hz, EventLog log, Duration retention) {
     this(vertx, hz, log, retention, n -> {});
@@ -47,6 +59,12 @@ public final class Journal {
     this.log = log;
     this.retentionMillis = retention.toMillis();
     this.onStored = onStored;
+  }
+
+  /** Where answers that left memory are read back from. */
+  public Journal archive(Archive a) {
+    this.archive = a;
+    return this;
   }
 
   static String batchKey(String key, int batch) {
@@ -62,8 +80,8 @@ public final class Journal {
    * A writer for a response, continuing after what is already recorded ({@link Read#EMPTY} for a new one).
    *
    * @param replyTo where the client's ingress instance listens (null: nobody is waiting)
-   * @param gate    events reach the client only once this completes (the request is durable in Kafka); a failed
-   *                gate delivers nothing
+   * @param gate    nothing is written or shown before this completes (the request is durable in Kafka and this
+   *                node holds it); a failed gate drops everything
    */
   public JournalWriter writer(String key, Read existing, String replyTo, Future<Void> gate) {
     Recorded r = existing.recorded();
@@ -72,10 +90,10 @@ public final class Journal {
 
   /** Stores one batch; resolves when it is in Hazelcast (and its backup). */
   Future<Void> storeBatch(String key, int n, JournalBatch batch) {
-    String text = batch.encode();
-    if (log != null) log.batch(key, n, text);
+    byte[] bytes = batch.encode();
+    if (log != null) log.batch(key, n, bytes);
     onStored.accept(batch.events().size());
-    return onContext(batches.setAsync(batchKey(key, n), text, retentionMillis, TimeUnit.MILLISECONDS));
+    return onContext(batches.setAsync(batchKey(key, n), bytes, retentionMillis, TimeUnit.MILLISECONDS));
   }
 
   /** Sends stored events to the ingress instance that holds the request's client. */
@@ -83,19 +101,25 @@ public final class Journal {
     vertx.eventBus().send(replyTo, new EventBatch(key, batch, events).encode());
   }
 
-  /** What is recorded of one response, and how many batches it came from (where a writer continues). */
+  /**
+   * What is recorded of one response, and how many batches it came from (where a writer continues).
+   * {@link #ARCHIVED} as the count means the answer came whole from the archive: nothing more will come.
+   */
   public record Read(Recorded recorded, int batches) {
     public static final Read EMPTY = new Read(new Recorded(List.of(), ""), 0);
+    public static final int ARCHIVED = Integer.MAX_VALUE;
   }
 
-  /** Everything recorded for {@code key}, in order. */
+  /** Everything recorded for {@code key}, in order: from memory, or from the archive once it left memory. */
   public Future<Read> read(String key) {
-    return readFrom(key, 0);
+    return readFrom(key, 0).compose(r -> r.batches() > 0 ? Future.succeededFuture(r)
+        : archive.fetch(key).map(a -> a == null ? r : new Read(a, Read.ARCHIVED)));
   }
 
   /**
    * What is recorded from batch {@code from} on ({@code raw} then holds only those batches' text), and the
-   * batch count: how a follower reads what is new.
+   * batch count: how a follower reads what is new. Only memory: a follower that finds nothing for long reads
+   * {@link #read} instead.
    */
   public Future<Read> readFrom(String key, int from) {
     return readFrom(key, from, Integer.MAX_VALUE);
@@ -103,6 +127,7 @@ public final class Journal {
 
   /** As {@link #readFrom(String, int)}, at most {@code maxBatches} batches (a client catching up, in steps). */
   public Future<Read> readFrom(String key, int from, int maxBatches) {
+    if (from == Read.ARCHIVED) return Future.succeededFuture(new Read(new Recorded(List.of(), ""), from));
     // Most reads find nothing new: one async get says so without a worker thread; the strided getAll below
     // fans out to many partitions and runs on a worker.
     return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
@@ -110,14 +135,14 @@ public final class Journal {
         : maxBatches <= 1 ? Future.succeededFuture(one(from, first)) : readAll(key, from, first, maxBatches));
   }
 
-  private static Read one(int n, String text) {
-    JournalBatch b = JournalBatch.decode(text);
+  private static Read one(int n, byte[] bytes) {
+    JournalBatch b = JournalBatch.decode(bytes);
     StringBuilder raw = new StringBuilder();
     b.applyRaw(raw);
     return new Read(new Recorded(new ArrayList<>(b.events()), raw.toString()), n + 1);
   }
 
-  private Future<Read> readAll(String key, int from, String first, int maxBatches) {
+  private Future<Read> readAll(String key, int from, byte[] first, int maxBatches) {
     return vertx.executeBlocking(() -> {
       List<StreamEvent> events = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
@@ -131,12 +156,12 @@ public final class Journal {
         int stride = (int) Math.min(READ_STRIDE, limit - n);
         Set<String> keys = new HashSet<>();
         for (int i = n; i < n + stride; i++) keys.add(batchKey(key, i));
-        Map<String, String> found = batches.getAll(keys);
+        Map<String, byte[]> found = batches.getAll(keys);
         int i = n;
         for (; i < n + stride; i++) {
-          String text = found.get(batchKey(key, i));
-          if (text == null) break;
-          JournalBatch b = JournalBatch.decode(text);
+          byte[] bytes = found.get(batchKey(key, i));
+          if (bytes == null) break;
+          JournalBatch b = JournalBatch.decode(bytes);
           events.addAll(b.events());
           b.applyRaw(raw);
         }
@@ -149,12 +174,34 @@ public final class Journal {
   }
 
   /**
+   * An answer has ended: it is written to Kafka whole, once (resolving with its position there, {@code
+   * partition:offset}, for the request's record), and its batches stay in memory only for {@code tail} more.
+   * Resolves with null when there is no Kafka to archive to (the batches then keep their retention).
+   */
+  public Future<String> spill(String key, Duration tail) {
+    if (log == null || !log.enabled()) return Future.succeededFuture(null);
+    return readFrom(key, 0).compose(read -> {
+      if (read.batches() == 0) return Future.succeededFuture(null);
+      byte[] compact = CompactAnswer.encode(read.recorded());
+      return Future.fromCompletionStage(log.answer(key, compact), vertx.getOrCreateContext())
+          .compose(ref -> expire(key, read.batches(), tail).map(ref));
+    });
+  }
+
+  private Future<Void> expire(String key, int count, Duration tail) {
+    return vertx.executeBlocking(() -> {
+      for (int n = 0; n < count; n++) batches.setTtl(batchKey(key, n), tail.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    }, false);
+  }
+
+  /**
    * Ends a response that nobody runs with an error event (a queued request cancelled, or taken over with a
    * cancel noted): clients waiting on it get the terminal event. Only for a request no run holds: the caller
    * has just moved it to a terminal status.
    */
   public Future<Void> endWithError(String key, int status, String errorJson) {
-    return read(key).compose(r -> {
+    return readFrom(key, 0).compose(r -> {
       if (r.recorded().terminal()) return Future.succeededFuture();
       JournalBatch b = new JournalBatch(List.of(StreamEvent.error(r.recorded().lastSeq() + 1, status, errorJson)),
           "", -1);
@@ -163,7 +210,7 @@ public final class Journal {
   }
 
   /** Puts a batch back as it was (rebuilding a lone node's memory from Kafka). */
-  public void restore(String key, int n, String batchJson) {
-    batches.set(batchKey(key, n), batchJson, retentionMillis, TimeUnit.MILLISECONDS);
+  public void restore(String key, int n, byte[] batch) {
+    batches.set(batchKey(key, n), batch, retentionMillis, TimeUnit.MILLISECONDS);
   }
 }

@@ -3,6 +3,7 @@ package dev.clawbus.infra.journal;
 import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,7 @@ public final class JournalWriter {
   private int truncateTo = -1;
   /** Length of the whole raw text as recorded: batches written plus what is pending. */
   private int rawLength;
+  private Promise<Void> drained;
 
   JournalWriter(Journal journal, String key, long nextSeq, int nextBatch, int rawLength, String replyTo,
       Future<Void> gate) {
@@ -47,8 +49,24 @@ public final class JournalWriter {
         } else {
           dropped = true;
           pending.clear();
+          checkDrained();
         }
       });
+    }
+  }
+
+  /** Completes once everything appended so far is stored (or dropped by a failed gate). */
+  public Future<Void> drained() {
+    if (dropped || (!writing && pending.isEmpty())) return Future.succeededFuture();
+    if (drained == null) drained = Promise.promise();
+    return drained.future();
+  }
+
+  private void checkDrained() {
+    if (drained != null && (dropped || (!writing && pending.isEmpty()))) {
+      Promise<Void> d = drained;
+      drained = null;
+      d.complete();
     }
   }
 
@@ -105,6 +123,7 @@ public final class JournalWriter {
       if (replyTo != null) journal.deliver(replyTo, key, n, batch);
       writing = false;
       flush();
+      checkDrained();
     });
   }
 }

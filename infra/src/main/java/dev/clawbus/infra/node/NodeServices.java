@@ -9,7 +9,13 @@ import dev.clawbus.infra.contract.RunCommand;
 import dev.clawbus.infra.contract.RunEnded;
 import dev.clawbus.infra.contract.Submission;
 import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.contract.CompactAnswer;
+import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.contract.JournalBatch;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.journal.EventLog;
+import dev.clawbus.infra.kafka.RecordFetcher;
+import io.vertx.core.Future;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.lifecycle.RequestStore;
@@ -41,6 +47,7 @@ public final class NodeServices implements AutoCloseable {
   private final ClawbusMetrics metrics;
   private final ClusterLimits limits;
   private final AutoCloseable producerMetrics;
+  private final RecordFetcher answers;
 
   private NodeServices(Vertx vertx, ClawbusConfig config, Producer<String, String> producer) {
     this.vertx = vertx;
@@ -53,6 +60,8 @@ public final class NodeServices implements AutoCloseable {
     this.metrics = ClawbusMetrics.of(vertx);
     this.store = new RequestStore(vertx, hazelcast, eventLog, retention);
     this.journal = new Journal(vertx, hazelcast, eventLog, retention, metrics::journalEntries);
+    this.answers = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.EVENTS);
+    if (answers != null) journal.archive(this::archived);
     this.tenants = TenancyOptions.tenants(config);
     this.limits = new ClusterLimits(vertx, hazelcast, TenancyOptions.maxQueued(config), System::currentTimeMillis);
     this.producerMetrics = producer == null ? null : metrics.bindKafkaProducer(producer);
@@ -94,6 +103,20 @@ public final class NodeServices implements AutoCloseable {
   /** Cluster-wide admission: queue limits and rpm/tpm per tenant. */
   public ClusterLimits limits() { return limits; }
 
+  /** A finished answer that left memory, read back from Kafka where its record says it is (null: not there). */
+  private Future<Recorded> archived(String key) {
+    return store.get(key).compose(rec -> {
+      if (rec == null || rec.answerRef() == null) return Future.succeededFuture(null);
+      String[] ref = rec.answerRef().split(":");
+      return answers.fetch(Integer.parseInt(ref[0]), Long.parseLong(ref[1])).map(text -> {
+        if (!(EventLogRecord.decode(text) instanceof EventLogRecord.Answer a)) {
+          throw new IllegalStateException("no answer at " + rec.answerRef());
+        }
+        return CompactAnswer.decode(JournalBatch.fromText(a.compact()));
+      });
+    });
+  }
+
   public boolean isMember(String uuid) {
     if (uuid == null) return false;
     for (var m : hazelcast.getCluster().getMembers()) {
@@ -105,6 +128,7 @@ public final class NodeServices implements AutoCloseable {
   @Override
   public void close() {
     eventLog.close();
+    if (answers != null) answers.close();
     if (producerMetrics != null) {
       try {
         producerMetrics.close();

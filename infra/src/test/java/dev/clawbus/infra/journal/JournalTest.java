@@ -8,6 +8,7 @@ import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.JournalBatch;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.testing.Eventually;
 import io.vertx.core.Promise;

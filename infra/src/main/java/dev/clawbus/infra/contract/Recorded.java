@@ -1,4 +1,4 @@
-package dev.clawbus.infra.journal;
+package dev.clawbus.infra.contract;
 
 import dev.clawbus.infra.contract.StreamEvent;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.clawbus.infra.journal;
+package dev.clawbus.infra.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
