@@ -79,12 +79,14 @@ final class ResponseFold {
   private StringBuilder out;
 
   // Scratch for the chunk being read.
-  private String dContent;
-  private String dReasoning;
+  private CharSequence dContent;
+  private CharSequence dReasoning;
   private String dFinish;
   private int dCalls;
   private final List<String[]> dCallFields = new ArrayList<>();
   private final int[] dCallIndex = new int[8];
+  /** The chunk's characters, copied into a reused buffer for the parser. */
+  private char[] chars = new char[512];
 
   /**
    * @param skipThrough events numbered up to this are counted but not written (a resume's
@@ -130,10 +132,10 @@ final class ResponseFold {
   }
 
   private void chunk(String json) {
-    if (!read(json)) return;
+    if (!readTextDelta(json) && !read(json)) return;
     progress();
-    boolean content = dContent != null && !dContent.isEmpty();
-    boolean reasoning = dReasoning != null && !dReasoning.isEmpty();
+    boolean content = dContent != null && dContent.length() > 0;
+    boolean reasoning = dReasoning != null && dReasoning.length() > 0;
     if (reasoning) reasoning(dReasoning);
     if (content) content(dContent);
     for (int i = 0; i < dCalls; i++) {
@@ -156,14 +158,14 @@ final class ResponseFold {
     }
   }
 
-  private void reasoning(String text) {
+  private void reasoning(CharSequence text) {
     pendingSpace.setLength(0);
     if (open == null || open.kind != REASONING) openItem(REASONING, -1, null, null);
     open.text.append(text);
     delta(open, text);
   }
 
-  private void content(String text) {
+  private void content(CharSequence text) {
     if (open == null || open.kind != MESSAGE) {
       if (blank(text)) {
         pendingSpace.append(text);
@@ -275,7 +277,7 @@ final class ResponseFold {
     }
   }
 
-  private void delta(Item item, String delta) {
+  private void delta(Item item, CharSequence delta) {
     String type = item.kind == MESSAGE ? "response.output_text.delta"
         : item.kind == REASONING ? "response.reasoning_text.delta" : "response.function_call_arguments.delta";
     if (!begin(type)) return;
@@ -423,13 +425,82 @@ final class ResponseFold {
 
   // ---------------------------------------------------------------- chunk reading
 
+  private static final String CHOICES = "\"choices\":";
+  private static final String CONTENT_DELTA = "[{\"index\":0,\"delta\":{\"content\":\"";
+  private static final String REASONING_DELTA = "[{\"index\":0,\"delta\":{\"reasoning_content\":\"";
+  private static final String DELTA_END = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
+  private final StringBuilder deltaText = new StringBuilder(64);
+
+  /**
+   * The fast path for the chunk that comes once per token: a content or reasoning delta in
+   * {@code ChunkWriter}'s exact shape has its text unescaped into a reused builder, without a parser.
+   * False (and nothing read) for any other chunk, which {@link #read} parses.
+   */
+  private boolean readTextDelta(String json) {
+    int at = json.indexOf(CHOICES);
+    if (at < 0) return false;
+    at += CHOICES.length();
+    boolean content = json.startsWith(CONTENT_DELTA, at);
+    if (!content && !json.startsWith(REASONING_DELTA, at)) return false;
+    int from = at + (content ? CONTENT_DELTA.length() : REASONING_DELTA.length());
+    int to = json.length() - DELTA_END.length();
+    if (to < from || !json.startsWith(DELTA_END, to) || !unescape(json, from, to, deltaText)) return false;
+    dContent = content ? deltaText : null;
+    dReasoning = content ? null : deltaText;
+    dFinish = null;
+    dCalls = 0;
+    return true;
+  }
+
+  /** Unescapes the body of a JSON string; false when it is not exactly one string body. */
+  static boolean unescape(String s, int from, int to, StringBuilder out) {
+    out.setLength(0);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '"') return false;
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (++i >= to) return false;
+      switch (s.charAt(i)) {
+        case '"' -> out.append('"');
+        case '\\' -> out.append('\\');
+        case '/' -> out.append('/');
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          if (i + 4 >= to) return false;
+          int v = 0;
+          for (int k = 1; k <= 4; k++) {
+            int d = Character.digit(s.charAt(i + k), 16);
+            if (d < 0) return false;
+            v = v * 16 + d;
+          }
+          out.append((char) v);
+          i += 4;
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Reads the parts of a chat chunk that matter here; false when it is not a JSON object. */
   private boolean read(String json) {
     dContent = null;
     dReasoning = null;
     dFinish = null;
     dCalls = 0;
-    try (JsonParser p = JSON.createParser(json)) {
+    int len = json.length();
+    if (chars.length < len) chars = new char[Math.max(len, chars.length * 2)];
+    json.getChars(0, len, chars, 0);
+    try (JsonParser p = JSON.createParser(chars, 0, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();

@@ -384,4 +384,29 @@ class ResponsesStreamTranslatorTest {
     assertEquals(tricky, frames.get(4).json().getString("delta"));
     assertFalse(frames.get(4).data().contains("\n"), "a data line must not break");
   }
+
+  @Test
+  void chunksInAnotherShapeAreReadToo() {
+    ChatJournal j = new ChatJournal()
+        .raw("{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":\"a\\/b\"},\"index\":0}]}")
+        .raw("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" c\\u00e9\"},\"logprobs\":null,\"finish_reason\":null}]}")
+        .raw("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"bad \\x escape\"},\"logprobs\":null,"
+            + "\"finish_reason\":null}]}")
+        .finish("stop").done();
+    JsonObject r = terminalResponse(stream(Contexts.streaming(), j.list()));
+    assertEquals("a/b c\u00e9", r.getJsonArray("output").getJsonObject(0).getJsonArray("content").getJsonObject(0)
+        .getString("text"));
+    assertEquals(1, r.getJsonArray("output").size(), "an unreadable chunk is skipped");
+  }
+
+  @Test
+  void unescapeReadsJsonStringBodies() {
+    StringBuilder out = new StringBuilder();
+    String s = "x\\\"\\/\\b\\f\\n\\r\\t\\u20ACy";
+    assertTrue(ResponseFold.unescape(s, 0, s.length(), out));
+    assertEquals("x\"/\b\f\n\r\t\u20ACy", out.toString());
+    for (String bad : List.of("a\"b", "a\\", "\\q", "\\u12", "\\u12G4")) {
+      assertFalse(ResponseFold.unescape(bad, 0, bad.length(), out), bad);
+    }
+  }
 }
