@@ -292,7 +292,8 @@ final class ResponseFold {
     Item item = open;
     if (item == null) return;
     open = null;
-    item.status = item.kind == FUNCTION_CALL && !FAILED.equals(itemStatus) ? COMPLETED : itemStatus;
+    // A function call reaches the journal whole, so it is complete even when the answer is not.
+    item.status = item.kind == FUNCTION_CALL ? COMPLETED : itemStatus;
     if (item.kind == FUNCTION_CALL) {
       if (begin("response.function_call_arguments.done")) {
         itemRef(item);

@@ -123,7 +123,7 @@ public final class ResponsesRequestTranslator {
     } else if (input != null) {
       throw typeError("input", "a string or an array of input items", input);
     }
-    if (conv.messages.isEmpty() || (conv.messages.size() == 1 && instructions != null)) {
+    if (conv.messages.size() == (instructions != null ? 1 : 0)) {
       throw invalidRequest("input", input == null ? "Missing required parameter: 'input'."
           : "Invalid 'input': there is no message to answer.");
     }

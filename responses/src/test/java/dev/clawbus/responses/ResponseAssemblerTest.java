@@ -44,6 +44,8 @@ class ResponseAssemblerTest {
     assertEquals("call_9f3a1c", call.callId());
     assertEquals("{\"command\":\"ls -la ~\"}", call.arguments());
     assertEquals("rs_req1_0", r.output().get(0).asReasoning().id());
+    assertEquals(50_123, r.usage().orElseThrow().inputTokens());
+    assertEquals(41, r.usage().orElseThrow().outputTokens());
   }
 
   @Test

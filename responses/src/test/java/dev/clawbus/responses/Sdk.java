@@ -26,30 +26,34 @@ final class Sdk {
   private static final Map<String, Set<String>> KNOWN_EXTRAS = Map.of("Response", Set.of("store"),
       "ResponseFunctionCallArgumentsDoneEvent", Set.of("name"));
   /** Free-form maps (JSON schemas, metadata, tool-choice lists) whose keys are data. */
-  private static final Set<String> FREE_FORM = Set.of("Parameters", "Metadata", "Schema", "Tool", "JsonValue");
+  private static final Set<String> FREE_FORM = Set.of("Parameters", "Metadata", "Schema");
 
   private Sdk() {}
 
   static Response response(String json) {
+    Response r = read(json, Response.class);
+    r.validate();
+    return checked(r);
+  }
+
+  static ResponseStreamEvent event(String data) {
+    ResponseStreamEvent e = read(data, ResponseStreamEvent.class);
+    e.validate();
+    return checked(e);
+  }
+
+  private static <T> T read(String json, Class<T> type) {
     try {
-      Response r = ObjectMappers.jsonMapper().readValue(json, Response.class);
-      r.validate();
-      noUnknownFields(r, "response", java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-      return r;
+      return ObjectMappers.jsonMapper().readValue(json, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new AssertionError("not JSON: " + json, e);
     }
   }
 
-  static ResponseStreamEvent event(String data) {
-    try {
-      ResponseStreamEvent e = ObjectMappers.jsonMapper().readValue(data, ResponseStreamEvent.class);
-      e.validate();
-      noUnknownFields(e, "event", java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-      return e;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new AssertionError("not JSON: " + data, e);
-    }
+  private static <T> T checked(T sdkObject) {
+    noUnknownFields(sdkObject, sdkObject.getClass().getSimpleName(),
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    return sdkObject;
   }
 
   static void events(List<Sse.Frame> frames) {
@@ -74,7 +78,7 @@ final class Sdk {
     if (!c.getName().startsWith("com.openai.models") || !seen.add(o)) return;
     if (path.length() > 600) throw new AssertionError("too deep: " + path);
     for (String ff : FREE_FORM) {
-      if (c.getSimpleName().endsWith(ff) && !c.getSimpleName().equals("FunctionTool")) return;
+      if (c.getSimpleName().endsWith(ff)) return;
     }
     try {
       Method extra = c.getMethod("_additionalProperties");
