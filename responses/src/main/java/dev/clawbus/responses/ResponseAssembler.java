@@ -62,36 +62,38 @@ public final class ResponseAssembler {
     return new JsonObject(json()).getJsonArray("output");
   }
 
-  /** The response for a whole {@code chat.completion} (one choice), as if it had been streamed. */
+  /**
+   * The response for a whole {@code chat.completion} (one choice), as if it had been streamed (the fold reads
+   * events in order and ignores their journal numbers).
+   */
   public static ResponseAssembler fromCompletion(ResponseContext ctx, JsonObject completion) {
     ResponseAssembler a = new ResponseAssembler(ctx);
     ChunkWriter w = new ChunkWriter("chatcmpl-" + ctx.requestId(), ctx.createdAt(), ctx.model());
-    long seq = 0;
-    a.accept(StreamEvent.chunk(seq++, w.role()));
+    a.accept(StreamEvent.chunk(0, w.role()));
     JsonArray choices = completion.getJsonArray("choices", new JsonArray());
     String finish = null;
     if (!choices.isEmpty()) {
       JsonObject choice = choices.getJsonObject(0);
       JsonObject message = choice.getJsonObject("message", new JsonObject());
       String reasoning = message.getString("reasoning_content", message.getString("reasoning"));
-      if (reasoning != null && !reasoning.isEmpty()) a.accept(StreamEvent.chunk(seq++, w.reasoning(reasoning)));
+      if (reasoning != null && !reasoning.isEmpty()) a.accept(StreamEvent.chunk(0, w.reasoning(reasoning)));
       String content = message.getString("content");
-      if (content != null && !content.isEmpty()) a.accept(StreamEvent.chunk(seq++, w.content(content)));
+      if (content != null && !content.isEmpty()) a.accept(StreamEvent.chunk(0, w.content(content)));
       JsonArray calls = message.getJsonArray("tool_calls", new JsonArray());
       for (int i = 0; i < calls.size(); i++) {
         JsonObject call = calls.getJsonObject(i);
         JsonObject fn = call.getJsonObject("function", new JsonObject());
-        a.accept(StreamEvent.chunk(seq++, w.toolCall(i, call.getString("id", ""), fn.getString("name", ""),
+        a.accept(StreamEvent.chunk(0, w.toolCall(i, call.getString("id", ""), fn.getString("name", ""),
             fn.getString("arguments", ""))));
       }
       finish = choice.getString("finish_reason");
     }
-    a.accept(StreamEvent.chunk(seq++, w.finish(finish == null ? "stop" : finish)));
+    a.accept(StreamEvent.chunk(0, w.finish(finish == null ? "stop" : finish)));
     JsonObject usage = completion.getJsonObject("usage");
     if (usage != null) {
-      a.accept(StreamEvent.chunk(seq++, new JsonObject().put("choices", new JsonArray()).put("usage", usage).encode()));
+      a.accept(StreamEvent.chunk(0, new JsonObject().put("choices", new JsonArray()).put("usage", usage).encode()));
     }
-    a.accept(StreamEvent.done(seq));
+    a.accept(StreamEvent.done(0));
     return a;
   }
 }

@@ -542,4 +542,57 @@ class ResponsesRequestTranslatorTest {
         assertThrows(OpenAiError.class, () -> ResponsesRequestTranslator.translate(new JsonObject().put("input", "x"), null))
             .getMessage());
   }
+
+  @Test
+  void limitsAreInclusive() {
+    JsonObject m = new JsonObject();
+    for (int i = 0; i < 16; i++) m.put("k".repeat(64 - 2) + String.format("%02d", i), "v".repeat(512));
+    Translation t = ResponsesRequestTranslator.translate(req().put("metadata", m).put("max_output_tokens", 1)
+        .put("top_logprobs", 20).put("temperature", 2).put("top_p", 0).put("max_tool_calls", 1), null);
+    assertEquals(16, t.echo().getJsonObject("metadata").size());
+    assertEquals(1, t.chatBody().getInteger("max_tokens"));
+    assertEquals(0, ResponsesRequestTranslator.translate(req().put("temperature", 0).put("top_p", 1.0), null)
+        .chatBody().getInteger("temperature"));
+  }
+
+  @Test
+  void messagesSayWhatWasWrong() {
+    List<String[]> cases = List.of(
+        new String[] {"Invalid type for 'temperature': expected a number, but got a boolean instead.", "temperature", "true"},
+        new String[] {"Invalid type for 'max_output_tokens': expected an integer, but got a decimal instead.",
+            "max_output_tokens", "1.5"},
+        new String[] {"Invalid type for 'user': expected a string, but got an integer instead.", "user", "3"},
+        new String[] {"Invalid type for 'instructions': expected a string, but got an array instead.", "instructions", "[]"},
+        new String[] {"Invalid type for 'tools': expected an array, but got an object instead.", "tools", "{}"},
+        new String[] {"Missing required parameter: 'input'.", "input", "null"},
+        new String[] {"Invalid value: 'gold'. Supported values are: 'auto', 'default', 'flex', 'scale' and 'priority'.",
+            "service_tier", "\"gold\""},
+        new String[] {"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+            "max_output_tokens", "0"},
+        new String[] {"Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",
+            "top_p", "1.5"},
+        new String[] {"Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.",
+            "temperature", "-1"});
+    for (String[] c : cases) {
+      JsonObject r = new JsonObject("{\"model\":\"m\",\"input\":\"hi\",\"" + c[1] + "\":" + c[2] + "}");
+      assertEquals(c[0], assertThrows(OpenAiError.class, () -> ResponsesRequestTranslator.translate(r, null)).getMessage());
+    }
+    assertEquals("Invalid type for 'input': expected a string or an array of input items, but got an object instead.",
+        assertThrows(OpenAiError.class, () -> ResponsesRequestTranslator.translate(req().put("input", new JsonObject()), null))
+            .getMessage());
+    assertEquals("Invalid 'input': there is no message to answer.", assertThrows(OpenAiError.class,
+        () -> ResponsesRequestTranslator.translate(req().put("input", items()), null)).getMessage());
+    assertEquals("Invalid value: 'tool'. Supported values are: 'user', 'assistant', 'system' and 'developer'.",
+        assertThrows(OpenAiError.class, () -> ResponsesRequestTranslator.translate(req().put("input",
+            items(msg("tool", "x"))), null)).getMessage());
+  }
+
+  @Test
+  void responseIdsCarryTheRequestId() {
+    assertEquals("resp_abc123", ResponseIds.responseId("abc123"));
+    assertEquals("abc123", ResponseIds.requestId("resp_abc123"));
+    for (String notOurs : new String[] {null, "resp_", "chatcmpl-abc", "abc", "msg_abc"}) {
+      assertNull(ResponseIds.requestId(notOurs), notOurs);
+    }
+  }
 }

@@ -51,6 +51,7 @@ class ResponsesStreamTranslatorTest {
     assertEquals("resp_req1", done.id());
     assertEquals("completed", done.status().orElseThrow().asString());
     assertEquals("Hello, world", done.output().get(0).asMessage().content().get(0).asOutputText().text());
+    assertEquals("completed", done.output().get(0).asMessage().status().asString());
     assertEquals(12, done.usage().orElseThrow().inputTokens());
     assertEquals(3, done.usage().orElseThrow().outputTokens());
     assertEquals(15, done.usage().orElseThrow().totalTokens());
@@ -408,5 +409,29 @@ class ResponsesStreamTranslatorTest {
     for (String bad : List.of("a\"b", "a\\", "\\q", "\\u12", "\\u12G4")) {
       assertFalse(ResponseFold.unescape(bad, 0, bad.length(), out), bad);
     }
+  }
+
+  @Test
+  void acceptWithoutStartOpensTheStreamFirst() {
+    ResponsesStreamTranslator t = new ResponsesStreamTranslator(Contexts.streaming());
+    StringBuilder out = new StringBuilder();
+    t.accept(StreamEvent.chunk(0, new ChatJournal().w.content("x")), out);
+    List<Sse.Frame> frames = Sse.frames(out);
+    assertEquals("response.created", frames.get(0).type());
+    Sdk.assertContiguous(frames, 0);
+  }
+
+  @Test
+  void aJournalThatEndsAtOnceStillGoesInProgressInTheBackground() {
+    List<Sse.Frame> frames = stream(Contexts.background(), List.of(StreamEvent.done(0)));
+    assertEquals(List.of("response.created", "response.queued", "response.in_progress", "response.completed"),
+        Sse.types(frames));
+  }
+
+  @Test
+  void usageWithoutATotalAddsItUp() {
+    ChatJournal j = new ChatJournal().role().content("x").finish("stop")
+        .raw("{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5}}").done();
+    assertEquals(15, terminalResponse(stream(Contexts.streaming(), j.list())).getJsonObject("usage").getInteger("total_tokens"));
   }
 }
