@@ -9,6 +9,7 @@ import dev.clawbus.broker.EmbeddedKafka;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.kafka.LocalPorts;
 import dev.clawbus.infra.tenancy.TenancyOptions;
+import dev.clawbus.infra.testing.Eventually;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -119,8 +120,8 @@ class SharingEndToEndTest {
       flood.add(CompletableFuture.supplyAsync(() -> timeToFirstToken(n % 2 == 0 ? urlA : urlB, A,
           "flood " + label + " " + n + " [[sim words=30 tps=30]]")));
     }
-    // A's flood is queued before B starts: B must overtake it, not arrive first.
-    Thread.sleep(500);
+    // A's flood fills the cap and queues before B starts: B must overtake it, not arrive first.
+    Eventually.until(() -> one.simulator().stats().getInteger("running") >= CAP, Duration.ofSeconds(30));
     List<Long> b = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       long t = timeToFirstToken(urlB, B, "quiet " + label + " " + i + " [[sim words=5 tps=30]]");

@@ -74,21 +74,12 @@ final class StreamReader {
     if (!ended) throw new AssertionError("stream did not end in " + timeoutMillis + " ms");
   }
 
-  /** Arrival time of the first event with an SSE id after the longest silence between such events. */
-  long firstAfterLongestGap() {
-    long best = -1;
-    long at = -1;
-    long prev = -1;
+  /** Arrival time (System.nanoTime) of the first event with an SSE id after {@code nanos}; -1 when none came. */
+  long firstEventAfter(long nanos) {
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).id() == null) continue;
-      long t = arrivals.get(i);
-      if (prev >= 0 && t - prev > best) {
-        best = t - prev;
-        at = t;
-      }
-      prev = t;
+      if (events.get(i).id() != null && arrivals.get(i) > nanos) return arrivals.get(i);
     }
-    return at;
+    return -1;
   }
 
   long lastSeq() {

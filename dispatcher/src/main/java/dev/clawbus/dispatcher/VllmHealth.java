@@ -12,7 +12,7 @@ final class VllmHealth {
   // Polling is cheap (one GET to a local server) and every poll interval adds to the time the
   // client waits after vLLM is back, so the backoff stays short.
   private static final long FIRST_DELAY_MILLIS = 100;
-  private static final long MAX_DELAY_MILLIS = 500;
+  private static final long MAX_DELAY_MILLIS = 250;
 
   private final Vertx vertx;
   private final HttpClient http;

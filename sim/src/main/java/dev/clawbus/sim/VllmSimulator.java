@@ -92,6 +92,8 @@ public final class VllmSimulator {
   private final SimOptions options;
   private final SimChaos chaos = new SimChaos(this);
   private final ArrayDeque<JsonObject> log = new ArrayDeque<>();
+  /** When each request of {@link #log} arrived ({@code System.nanoTime()}), in the same order. */
+  private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
   private final long startedAt = System.currentTimeMillis() / 1000;
 
   private final AtomicLong received = new AtomicLong();
@@ -193,6 +195,13 @@ public final class VllmSimulator {
   public List<JsonObject> requests() {
     synchronized (log) {
       return List.copyOf(log);
+    }
+  }
+
+  /** When each request of {@link #requests()} arrived, as {@code System.nanoTime()}, in the same order. */
+  public List<Long> arrivals() {
+    synchronized (log) {
+      return List.copyOf(arrivals);
     }
   }
 
@@ -415,8 +424,12 @@ public final class VllmSimulator {
     }
     received.incrementAndGet();
     synchronized (log) {
-      if (log.size() == LOG_SIZE) log.removeFirst();
+      if (log.size() == LOG_SIZE) {
+        log.removeFirst();
+        arrivals.removeFirst();
+      }
       log.addLast(body);
+      arrivals.addLast(System.nanoTime());
     }
     int failStatus = chaos.takeFailure();
     if (failStatus > 0) {
