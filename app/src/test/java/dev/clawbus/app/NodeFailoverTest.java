@@ -142,6 +142,16 @@ class NodeFailoverTest {
       String content = state.getJsonObject("response").getJsonArray("choices").getJsonObject(0)
           .getJsonObject("message").getString("content");
       assertEquals(expectedAnswer("restart story", 200), content);
+      // The rebuilt journal is what makes it continue: without it the node would start the answer over (the same
+      // text here, with a deterministic simulator, but not with a sampling model).
+      List<JsonObject> reqs = sim.requests();
+      List<Long> arrivals = sim.arrivals();
+      boolean continued = false;
+      for (int i = 0; i < reqs.size(); i++) {
+        continued |= arrivals.get(i) > restartAt && reqs.get(i).encode().contains("restart story")
+            && reqs.get(i).getBoolean("continue_final_message", false);
+      }
+      assertTrue(continued, "after the restart the answer was continued from the rebuilt journal, not started over");
       System.out.printf("recovery: lone node killed and restarted: ready in %d ms, request done %d ms after restart%n",
           readyMillis, (System.nanoTime() - restartAt) / 1_000_000);
     }
