@@ -8,6 +8,7 @@ import dev.clawbus.app.TestNodes.Sse;
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.DeadLetter;
 import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.testing.KafkaRecords;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -15,12 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,25 +97,10 @@ class FailurePathsTest {
     assertNotNull(record.envelope().body().getJsonArray("messages"), "enough to replay it");
   }
 
-  private static ConsumerRecord<String, String> deadLetter(String id) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", node.config().kafka());
-    p.put("key.deserializer", StringDeserializer.class.getName());
-    p.put("value.deserializer", StringDeserializer.class.getName());
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(Topics.REQUESTS_DLQ).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(300))) {
-          if (id.equals(rec.key())) return rec;
-        }
-      }
-    }
-    return null;
+  private static ConsumerRecord<String, String> deadLetter(String key) {
+    return KafkaRecords.first(node.config().kafka(), Topics.REQUESTS_DLQ, key, Duration.ofSeconds(15));
   }
+
 
   @Test
   void loopGuardAnswersInTheShapeAskedForWithoutCallingVllm() throws Exception {

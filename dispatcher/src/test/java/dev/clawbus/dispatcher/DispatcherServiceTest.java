@@ -23,6 +23,7 @@ import dev.clawbus.infra.kafka.LocalPorts;
 import dev.clawbus.infra.lifecycle.Transition;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.testing.Eventually;
+import dev.clawbus.infra.testing.KafkaRecords;
 import dev.clawbus.sim.SimOptions;
 import dev.clawbus.sim.VllmSimulator;
 import io.vertx.core.Future;
@@ -286,19 +287,8 @@ class DispatcherServiceTest {
   }
 
   static DeadLetter deadLetter(String key) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put("key.deserializer", StringDeserializer.class.getName());
-    p.put("value.deserializer", StringDeserializer.class.getName());
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(Topics.REQUESTS_DLQ).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(500))) {
-        if (key.equals(rec.key())) return DeadLetter.decode(rec.value());
-      }
-    }
-    return null;
+    var rec = KafkaRecords.first(kafka.bootstrapServers(), Topics.REQUESTS_DLQ, key, Duration.ofMillis(500));
+    return rec == null ? null : DeadLetter.decode(rec.value());
   }
+
 }

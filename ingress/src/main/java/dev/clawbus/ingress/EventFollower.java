@@ -90,24 +90,33 @@ final class EventFollower {
   private void read(long againMillis) {
     if (closed || reading || paused) return;
     reading = true;
-    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
+    step(more -> {
       reading = false;
-      if (closed) return;
-      boolean more = false;
-      if (ar.succeeded()) {
-        more = ar.result().batches() > nextBatch;
-        nextBatch = Math.max(nextBatch, ar.result().batches());
-        deliverAll(ar.result().recorded().events());
-        if (!more) checkArchive();
-      } else {
-        LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
-      }
       if (closed || againMillis < 0 || paused) return;
       long delay = more ? 0 : againMillis;
       timer = vertx.setTimer(Math.max(1, delay), t -> {
         timer = -1;
         read(againMillis);
       });
+    });
+  }
+
+  /**
+   * Reads the next bounded step of the journal after where the client is and delivers it; tells {@code then}
+   * whether there was more to read (when not, the answer may have left memory: the archive is checked).
+   */
+  private void step(java.util.function.Consumer<Boolean> then) {
+    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
+      boolean more = false;
+      if (!closed && ar.succeeded()) {
+        more = ar.result().batches() > nextBatch;
+        nextBatch = Math.max(nextBatch, ar.result().batches());
+        deliverAll(ar.result().recorded().events());
+        if (!more) checkArchive();
+      } else if (ar.failed()) {
+        LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
+      }
+      then.accept(more);
     });
   }
 
@@ -135,18 +144,8 @@ final class EventFollower {
     if (closed || paused || catchingUp) return;
     catchingUp = true;
     missedLive = false;
-    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
+    step(more -> {
       catchingUp = false;
-      if (closed) return;
-      boolean more = false;
-      if (ar.succeeded()) {
-        more = ar.result().batches() > nextBatch;
-        nextBatch = Math.max(nextBatch, ar.result().batches());
-        deliverAll(ar.result().recorded().events());
-        if (!more) checkArchive();
-      } else {
-        LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
-      }
       if (!closed && !paused && (more || missedLive)) catchUp();
     });
   }
