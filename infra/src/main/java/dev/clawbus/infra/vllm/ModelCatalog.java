@@ -39,10 +39,17 @@ public final class ModelCatalog {
     this.config = config;
   }
 
-  /** vLLM's model list; empty when vLLM could not be asked and nothing is cached. */
+  /**
+   * vLLM's model list; empty when vLLM could not be asked and nothing is cached. Once a list is known it is answered
+   * at once, and a stale one is refreshed in the background: no request waits for {@code /v1/models} on its way to
+   * its first token.
+   */
   public Future<Optional<JsonObject>> vllmModels() {
     long now = System.currentTimeMillis();
-    if (cached != null && now - cachedAt < FRESH_MILLIS) {
+    if (cached != null) {
+      if (now - cachedAt >= FRESH_MILLIS && inFlight == null) {
+        inFlight = fetch().andThen(ar -> inFlight = null);
+      }
       return Future.succeededFuture(Optional.of(cached));
     }
     if (inFlight == null) {
