@@ -2,6 +2,8 @@ package dev.clawbus.infra.journal;
 
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.contract.TimelineEvent;
+import dev.clawbus.infra.lifecycle.ReplayLedger;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,6 +30,12 @@ public final class JournalRebuilder {
 
   /** Blocking; returns how many records were restored. Call before the dispatcher starts. */
   public static int rebuild(RequestStore store, Journal journal, String bootstrap, Duration timeout) {
+    return rebuild(store, journal, null, bootstrap, timeout);
+  }
+
+  /** {@link #rebuild}, and the replays of failed requests into {@code replays} (null: not those). */
+  public static int rebuild(RequestStore store, Journal journal, ReplayLedger replays, String bootstrap,
+      Duration timeout) {
     if (!store.isEmpty()) {
       return 0;
     }
@@ -49,7 +57,7 @@ public final class JournalRebuilder {
       while (!end.isEmpty() && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           try {
-            restore(store, journal, r.key(), EventLogRecord.decode(r.value()));
+            restore(store, journal, replays, r.key(), EventLogRecord.decode(r.value()));
             restored++;
           } catch (RuntimeException bad) {
             LOG.warn("skipping unreadable {} record at {}-{}@{}", Topics.EVENTS, r.topic(), r.partition(), r.offset());
@@ -65,9 +73,13 @@ public final class JournalRebuilder {
   }
 
   /** Later records of the same key win, as they did when written. */
-  private static void restore(RequestStore store, Journal journal, String key, EventLogRecord rec) {
+  private static void restore(RequestStore store, Journal journal, ReplayLedger replays, String key,
+      EventLogRecord rec) {
     if (rec instanceof EventLogRecord.State s) {
       store.restore(s.record());
+    } else if (rec instanceof EventLogRecord.Timeline t && replays != null
+        && TimelineEvent.REPLAYED.equals(t.event().kind()) && t.event().detail() != null) {
+      replays.restore(key, t.event().detail());
     } else if (rec instanceof EventLogRecord.Batches b) {
       for (EventLogRecord.Numbered n : b.batches()) journal.restore(key, n.n(), n.batchJson());
     }

@@ -12,6 +12,7 @@ import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.journal.EventLog;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaClients;
+import dev.clawbus.infra.lifecycle.ReplayLedger;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.limits.ClusterLimits;
 import dev.clawbus.infra.metrics.ClawbusMetrics;
@@ -35,6 +36,7 @@ public final class NodeServices implements AutoCloseable {
   private final Producer<String, String> producer;
   private final EventLog eventLog;
   private final RequestStore store;
+  private final ReplayLedger replays;
   private final Journal journal;
   private final DurabilityGates gates = new DurabilityGates();
   private final Tenants tenants;
@@ -52,6 +54,7 @@ public final class NodeServices implements AutoCloseable {
     Duration retention = Duration.ofSeconds(config.journalRetentionSeconds());
     this.metrics = ClawbusMetrics.of(vertx);
     this.store = new RequestStore(vertx, hazelcast, eventLog, retention);
+    this.replays = new ReplayLedger(vertx, hazelcast);
     this.journal = new Journal(vertx, hazelcast, eventLog, retention, metrics::journalEntries);
     this.tenants = TenancyOptions.tenants(config);
     this.limits = new ClusterLimits(vertx, hazelcast, TenancyOptions.maxQueued(config), System::currentTimeMillis);
@@ -86,6 +89,8 @@ public final class NodeServices implements AutoCloseable {
   public Producer<String, String> producer() { return producer; }
   public EventLog eventLog() { return eventLog; }
   public RequestStore store() { return store; }
+  /** Which failed requests were replayed, as what (cluster-wide). */
+  public ReplayLedger replays() { return replays; }
   public Journal journal() { return journal; }
   public DurabilityGates gates() { return gates; }
   /** The node's tenants: keys, weights, priorities and limits (the tenants file, {@code --api-keys}, admins). */
