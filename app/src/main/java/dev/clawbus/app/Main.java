@@ -1,6 +1,9 @@
 package dev.clawbus.app;
 
 import dev.clawbus.app.bench.BenchCommand;
+import dev.clawbus.app.ops.DlqCommand;
+import dev.clawbus.app.ops.InspectCommand;
+import dev.clawbus.app.ops.ReplayCommand;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.infra.tenancy.KeysCommand;
@@ -25,6 +28,9 @@ public final class Main {
         kafka      run a standalone single-node Kafka broker for a local clawbus cluster
         keys       'keys new': a fresh random API key and its sha256 for the tenants file
         bench      load-test an OpenAI-compatible server (TTFT, inter-token gap, tokens/s), optionally vs its backend
+        dlq        'dlq list': requests that failed for good, from a running node's admin API
+        replay     send failed requests again (by id or by time) under new ids of their tenants
+        inspect    a request's timeline: attempts, continuations, takeovers, errors, how it ended
       """;
 
   private Main() {}
@@ -54,6 +60,9 @@ public final class Main {
         case "kafka" -> KafkaCommand.run(args, System.out, System.err);
         case "bench" -> BenchCommand.run(args, System.out, System.err);
         case "keys" -> KeysCommand.run(args, System.out, System.err);
+        case "dlq" -> DlqCommand.run(args, System.getenv(), System.out, System.err);
+        case "replay" -> ReplayCommand.run(args, System.getenv(), System.out, System.err);
+        case "inspect" -> InspectCommand.run(args, System.getenv(), System.out, System.err);
         default -> {
           System.err.println("clawbus: unknown command '" + argv[0] + "' (see clawbus --help)");
           yield 2;
