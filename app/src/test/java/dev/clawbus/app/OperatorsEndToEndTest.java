@@ -174,7 +174,8 @@ class OperatorsEndToEndTest {
     assertTrue(kinds.containsAll(List.of("queued", "durable", "started", "attempt_failed", "failed")), inspect.out());
     assertEquals("failed", kinds.get(kinds.size() - 1), inspect.out());
     assertTrue(inspect.out().startsWith("request outage-0001 (tenant team-a): failed"), inspect.out());
-    assertTrue(inspect.out().contains("why: vLLM unreachable"), inspect.out());
+    assertTrue(inspect.out().contains("why: vLLM at " + node.config().vllmUrl() + " was unreachable for 3 s"),
+        inspect.out());
     assertTrue(inspect.out().contains(node.config().nodeId()), "the node it ran on: " + inspect.out());
 
     // vLLM back: the same request, sent anew by a client, is the answer the replay must give.
@@ -323,6 +324,9 @@ class OperatorsEndToEndTest {
     assertTrue(js.headers().firstValue("content-type").orElse("").contains("javascript"));
     assertFalse(js.body().contains("http://") || js.body().contains("https://"), "nothing from elsewhere");
     assertEquals(404, TestNodes.get(base + "/admin/nothing-here.js").statusCode());
+    HttpResponse<String> bare = TestNodes.get(base + "/admin");
+    assertEquals(302, bare.statusCode());
+    assertEquals("/admin/", bare.headers().firstValue("location").orElse(""));
   }
 
   @Test

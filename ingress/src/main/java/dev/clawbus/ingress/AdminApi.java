@@ -84,12 +84,16 @@ final class AdminApi {
 
   void mount(Router router) {
     router.get("/admin/dlq").handler(this::admin).handler(this::dlq);
-    router.post("/admin/replay").handler(this::admin).handler(BodyHandler.create(false).setBodyLimit(1 << 20))
+    // Vert.x Web wants the body handler first; the body is at most 1 MiB and only read by an admin's call.
+    router.post("/admin/replay").handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::admin)
         .handler(this::replay);
     router.get("/admin/requests").handler(this::admin).handler(this::requests);
     router.get("/admin/requests/:id/timeline").handler(this::admin).handler(this::timeline);
     router.get("/admin/status").handler(this::admin).handler(this::status);
-    router.get("/admin").handler(ctx -> ctx.redirect("/admin/"));
+    // Vert.x Web matches "/admin/" here too: only the bare path is sent on to the dashboard's index.
+    router.get("/admin").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) ctx.next(); else ctx.redirect("/admin/");
+    });
     router.get("/admin/*").handler(ctx -> {
       // Nothing but this node's own files: no CDN, no inline code, no frames.
       ctx.response().putHeader("content-security-policy", "default-src 'self'; frame-ancestors 'none'")

@@ -13,7 +13,8 @@ import java.util.Objects;
  * each state change of its record ({@code received}, {@code queued}, {@code durable}, {@code started},
  * {@code requeued}, {@code cancel_requested}, {@code done}, {@code failed}, {@code cancelled}), each timeline event as
  * it was written ({@code attempt_failed}, {@code continued}, {@code takeover}, {@code vllm_back}, {@code exec},
- * {@code replayed}, …), and {@code output} when its first answer events were journaled. Each entry is
+ * {@code replayed}, …), and {@code output} when its first events for clients (keepalives, the answer or an error)
+ * were journaled. Each entry is
  * {@code {"at","kind","node","detail"}}, plus {@code status}, {@code attempts} and {@code error} for state changes.
  * Pure: what {@code GET /admin/requests/{id}/timeline} answers, {@code clawbus inspect} prints and the dashboard
  * shows.
@@ -49,7 +50,7 @@ final class Timeline {
       events.add(event(t.event().at(), t.event().kind(), t.event().node(), t.event().detail()));
     } else if (e.record() instanceof EventLogRecord.Batches && !output) {
       output = true;
-      events.add(event(e.timestamp(), "output", last == null ? null : last.node(), "first answer events journaled"));
+      events.add(event(e.timestamp(), "output", last == null ? null : last.node(), "first events for its clients journaled"));
     }
   }
 
