@@ -64,7 +64,7 @@ class TimelineTest {
 
   @Test
   void aReplayTakenOverAndAnsweredShowsItsOriginOutputAndTokens() {
-    RequestRecord q = queued("old-id");
+    RequestRecord q = queued("old-id").withKafka(1, 5, 1_000); // durable before its first record was written
     RequestRecord running = q.with(Status.RUNNING, 1, "A", "node-a", false, 1_010, 1_010L, null, null);
     RequestRecord back = running.with(Status.QUEUED, 1, "B", "node-b", false, 9_000, 1_010L, null, null);
     RequestRecord again = back.with(Status.RUNNING, 2, "B", "node-b", false, 9_100, 9_100L, null, null);
