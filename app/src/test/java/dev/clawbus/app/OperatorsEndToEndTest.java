@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -70,6 +71,12 @@ class OperatorsEndToEndTest {
   static void start() throws Exception {
     node = ClawbusNode.start(config());
     base = node.url();
+  }
+
+  /** vLLM is back after every test, whatever it asserted. */
+  @AfterEach
+  void vllmBack() throws Exception {
+    if (node != null) node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -370,6 +377,22 @@ class OperatorsEndToEndTest {
     assertEquals(1, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("skipped: already replayed as " + replays.get(1)), again.out());
     assertTrue(admin(DlqCommand::run, "list").out().contains("outage-0002"), "the dead letters are in Kafka");
+
+    // By time, forced: every dead letter of the tenant again, with a progress bar, on the restarted node.
+    Cli all = admin(ReplayCommand::run, "--since", "30m", "--tenant", "team-a", "--force");
+    assertEquals(0, all.code(), all.out() + all.err());
+    assertTrue(all.out().contains("replayed 2, skipped 0, failed 0"), all.out());
+    assertTrue(all.err().contains("[" + "#".repeat(30) + "] 2/2"), "progress: " + all.err());
+    Matcher ids = Pattern.compile("team-a/(outage-000[12]) -> ([a-z0-9]{24})").matcher(all.out());
+    int done = 0;
+    while (ids.find()) {
+      String id = ids.group(2);
+      JsonObject s = Eventually.until(() -> state(A, id), x -> "done".equals(x.getString("status")),
+          Duration.ofSeconds(30));
+      assertEquals(ids.group(1), s.getString("replay_of"));
+      done++;
+    }
+    assertEquals(2, done, all.out());
   }
 
   static HttpResponse<String> get(String path) throws Exception {
