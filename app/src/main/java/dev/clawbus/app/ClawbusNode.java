@@ -14,6 +14,7 @@ import dev.clawbus.infra.kafka.KafkaTopics;
 import dev.clawbus.sim.SimOptions;
 import dev.clawbus.sim.VllmSimulator;
 import dev.clawbus.ingress.IngressVerticle;
+import dev.clawbus.transformer.ReplayVerticle;
 import dev.clawbus.transformer.TransformerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -79,7 +80,8 @@ public final class ClawbusNode implements AutoCloseable {
         cfg = cfg.with(ClawbusConfig.PORT, LocalPorts.free(cfg.host()));
       }
       services = NodeServices.start(vertx, cfg);
-      JournalRebuilder.rebuild(services.store(), services.journal(), cfg.kafka(), Duration.ofSeconds(30));
+      JournalRebuilder.rebuild(services.store(), services.journal(), services.replays(), cfg.kafka(),
+          Duration.ofSeconds(30));
       deploy(vertx, services);
       return new ClawbusNode(cfg, vertx, services, kafka, sim, cfg.port());
     } catch (Exception e) {
@@ -91,12 +93,13 @@ public final class ClawbusNode implements AutoCloseable {
   }
 
   /**
-   * The pipeline's verticles: the transformer, one runner per core and the scheduler that feeds them, and one
+   * The pipeline's verticles: the transformer (and its replays of dead letters), one runner per core and the scheduler that feeds them, and one
    * ingress instance per core (Vert.x shares the port among them), so HTTP parsing, SSE writes and per-token
    * work spread over the event loops instead of queueing on one.
    */
   static void deploy(Vertx vertx, NodeServices services) throws Exception {
     await(vertx.deployVerticle(new TransformerVerticle(services)));
+    await(vertx.deployVerticle(new ReplayVerticle(services)));
     List<String> runners = new ArrayList<>();
     for (int i = 0; i < RUNNER_INSTANCES; i++) {
       String address = Addresses.runner(UUID.randomUUID().toString());

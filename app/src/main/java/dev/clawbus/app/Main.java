@@ -2,6 +2,9 @@ package dev.clawbus.app;
 
 import dev.clawbus.app.bench.BenchCommand;
 import dev.clawbus.app.bench.InstantBackend;
+import dev.clawbus.app.ops.DlqCommand;
+import dev.clawbus.app.ops.InspectCommand;
+import dev.clawbus.app.ops.ReplayCommand;
 import dev.clawbus.infra.Version;
 import dev.clawbus.infra.config.ConfigException;
 import dev.clawbus.infra.tenancy.KeysCommand;
@@ -27,6 +30,9 @@ public final class Main {
         keys       'keys new': a fresh random API key and its sha256 for the tenants file
         instant-vllm  a backend that replays one vLLM answer as fast as the socket takes it (benchmarks)
         bench      load-test an OpenAI-compatible server (TTFT, inter-token gap, tokens/s), optionally vs its backend
+        dlq        'dlq list': requests that failed for good, from a running node's admin API
+        replay     send failed requests again (by id or by time) under new ids of their tenants
+        inspect    a request's timeline: attempts, continuations, takeovers, errors, how it ended
       """;
 
   private Main() {}
@@ -57,6 +63,9 @@ public final class Main {
         case "bench" -> BenchCommand.run(args, System.out, System.err);
         case "keys" -> KeysCommand.run(args, System.out, System.err);
         case "instant-vllm" -> InstantBackend.run(args, System.out, System.err);
+        case "dlq" -> DlqCommand.run(args, System.getenv(), System.out, System.err);
+        case "replay" -> ReplayCommand.run(args, System.getenv(), System.out, System.err);
+        case "inspect" -> InspectCommand.run(args, System.getenv(), System.out, System.err);
         default -> {
           System.err.println("clawbus: unknown command '" + argv[0] + "' (see clawbus --help)");
           yield 2;

@@ -14,13 +14,11 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,11 +179,8 @@ final class KafkaIntake {
 
   private void unreadable(String key, String value, String why) {
     if (node.producer() == null) return;
-    DeadLetter dl = new DeadLetter(key, null, null, "unreadable request record: " + why, 0, null, 0,
-        System.currentTimeMillis(), null, value);
-    ProducerRecord<String, String> r = new ProducerRecord<>(Topics.REQUESTS_DLQ, key, dl.encode());
-    r.headers().add(DeadLetter.REASON_HEADER, dl.reason().getBytes(StandardCharsets.UTF_8));
-    node.producer().send(r, (md, err) -> {
+    DeadLetter dl = DeadLetter.unreadable(key, value, why, node.nodeName(), System.currentTimeMillis());
+    node.producer().send(dl.producerRecord(), (md, err) -> {
       if (err != null) LOG.error("could not write an unreadable record to the DLQ: {}", err.toString());
     });
   }

@@ -28,7 +28,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -289,12 +288,9 @@ public final class RunnerVerticle extends VerticleBase {
 
   private void deadLetter(RequestEnvelope env, OpenAiError error, int attempts) {
     if (node.producer() == null) return;
-    DeadLetter dl = new DeadLetter(env.key(), env.tenant(), env.id(), error.getMessage(), attempts,
-        ErrorInfo.of(error), env.receivedAt(), System.currentTimeMillis(), env, null);
-    ProducerRecord<String, String> rec = new ProducerRecord<>(Topics.REQUESTS_DLQ, env.key(), dl.encode());
-    rec.headers().add(DeadLetter.REASON_HEADER, error.getMessage().getBytes(StandardCharsets.UTF_8));
+    DeadLetter dl = DeadLetter.of(env, ErrorInfo.of(error), attempts, node.nodeName(), System.currentTimeMillis());
     try {
-      node.producer().send(rec, (md, err) -> {
+      node.producer().send(dl.producerRecord(), (md, err) -> {
         if (err != null) LOG.error("could not write {} to the DLQ: {}", env.key(), err.toString());
       });
     } catch (RuntimeException e) {

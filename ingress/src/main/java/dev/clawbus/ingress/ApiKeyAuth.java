@@ -53,7 +53,15 @@ final class ApiKeyAuth implements Handler<RoutingContext> {
 
   /** Whether this request may read an admin-only resource: any caller when no keys exist (loopback), else admins. */
   boolean admin(RoutingContext ctx) {
-    if (!tenants.keysConfigured()) return true;
-    return tenants.authenticateHeader(ctx.request().getHeader("authorization")).map(Principal::admin).orElse(false);
+    return adminCheck(ctx) == AdminCheck.ADMIN;
+  }
+
+  /** What an admin-only resource makes of this request's key: an admin, a tenant's key (403), or no known key (401). */
+  enum AdminCheck { ADMIN, NOT_ADMIN, UNKNOWN_KEY }
+
+  AdminCheck adminCheck(RoutingContext ctx) {
+    if (!tenants.keysConfigured()) return AdminCheck.ADMIN;
+    return tenants.authenticateHeader(ctx.request().getHeader("authorization"))
+        .map(p -> p.admin() ? AdminCheck.ADMIN : AdminCheck.NOT_ADMIN).orElse(AdminCheck.UNKNOWN_KEY);
   }
 }

@@ -60,6 +60,8 @@ public final class IngressVerticle extends VerticleBase {
     ApiKeyAuth auth = new ApiKeyAuth(node.tenants());
     // Prometheus text; an admin key when keys are configured (per-tenant usage is not for every tenant to see).
     router.get("/metrics").handler(node.metrics().handler(auth::admin));
+    // Operators: dead letters, replay, timelines, and the dashboard (its own admin check).
+    new AdminApi(vertx, node, auth, http, endpoint).mount(router);
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     for (String p : new String[] {"/v1/*", "/tokenize", "/detokenize", "/pooling", "/classify"}) {
       router.route(p).handler(auth);

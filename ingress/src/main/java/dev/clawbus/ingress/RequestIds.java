@@ -1,8 +1,8 @@
 package dev.clawbus.ingress;
 
+import dev.clawbus.infra.contract.IdGenerator;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -15,8 +15,6 @@ final class RequestIds implements Handler<RoutingContext> {
   static final String CLIENT_GIVEN = "clawbus.requestIdGiven";
   static final String HEADER = "X-Request-Id";
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_\\-]{8,64}");
-  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -30,8 +28,6 @@ final class RequestIds implements Handler<RoutingContext> {
   }
 
   static String newId() {
-    char[] c = new char[24];
-    for (int i = 0; i < c.length; i++) c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-    return new String(c);
+    return IdGenerator.newRequestId();
   }
 }

@@ -17,6 +17,14 @@ public final class Addresses {
    */
   public static final String DISPATCH = "clawbus.dispatch";
 
+  /**
+   * Node-local request/reply: the admin API asks the transformer to replay one dead letter. The message is a JSON
+   * object {@code {"letter": DeadLetter, "force": bool, "dry_run": bool}}; the reply
+   * {@code {"outcome": "replayed"|"would_replay"|"skipped", "new_id", "reason"}}, or a failure whose code is an HTTP
+   * status and whose message an OpenAI error body.
+   */
+  public static final String REPLAY = "clawbus.replay";
+
   /** Node-local: a runner tells the scheduler that a run ended ({@code RunEnded}). */
   public static final String RUN_ENDED = "clawbus.run.ended";
 

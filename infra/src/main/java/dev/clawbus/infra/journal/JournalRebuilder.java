@@ -3,7 +3,9 @@ package dev.clawbus.infra.journal;
 import dev.clawbus.infra.contract.EventLogRecord;
 import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.RequestRecord;
+import dev.clawbus.infra.contract.TimelineEvent;
 import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.lifecycle.ReplayLedger;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +36,12 @@ public final class JournalRebuilder {
 
   /** Blocking; returns how many records were restored. Call before the dispatcher starts. */
   public static int rebuild(RequestStore store, Journal journal, String bootstrap, Duration timeout) {
+    return rebuild(store, journal, null, bootstrap, timeout);
+  }
+
+  /** {@link #rebuild}, and the replays of failed requests into {@code replays} (null: not those). */
+  public static int rebuild(RequestStore store, Journal journal, ReplayLedger replays, String bootstrap,
+      Duration timeout) {
     if (!store.isEmpty()) {
       return 0;
     }
@@ -43,6 +51,10 @@ public final class JournalRebuilder {
     scan(bootstrap, timeout, deadline, (r, rec) -> {
       if (rec instanceof EventLogRecord.State s) states.put(r.key(), s.record());
       if (rec instanceof EventLogRecord.Answer) answers.put(r.key(), r.partition() + ":" + r.offset());
+      if (rec instanceof EventLogRecord.Timeline t && replays != null
+          && TimelineEvent.REPLAYED.equals(t.event().kind()) && t.event().detail() != null) {
+        replays.restore(r.key(), t.event().detail());
+      }
     });
     for (RequestRecord s : states.values()) {
       String ref = answers.get(s.key());

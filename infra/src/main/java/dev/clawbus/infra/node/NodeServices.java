@@ -18,6 +18,7 @@ import dev.clawbus.infra.kafka.RecordFetcher;
 import io.vertx.core.Future;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaClients;
+import dev.clawbus.infra.lifecycle.ReplayLedger;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.limits.ClusterLimits;
 import dev.clawbus.infra.metrics.ClawbusMetrics;
@@ -41,6 +42,7 @@ public final class NodeServices implements AutoCloseable {
   private final Producer<String, String> producer;
   private final EventLog eventLog;
   private final RequestStore store;
+  private final ReplayLedger replays;
   private final Journal journal;
   private final DurabilityGates gates = new DurabilityGates();
   private final Tenants tenants;
@@ -59,6 +61,7 @@ public final class NodeServices implements AutoCloseable {
     Duration retention = Duration.ofSeconds(config.journalRetentionSeconds());
     this.metrics = ClawbusMetrics.of(vertx);
     this.store = new RequestStore(vertx, hazelcast, eventLog, retention);
+    this.replays = new ReplayLedger(vertx, hazelcast);
     this.journal = new Journal(vertx, hazelcast, eventLog, retention, metrics::journalEntries);
     this.answers = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.EVENTS);
     if (answers != null) journal.archive(this::archived);
@@ -95,6 +98,8 @@ public final class NodeServices implements AutoCloseable {
   public Producer<String, String> producer() { return producer; }
   public EventLog eventLog() { return eventLog; }
   public RequestStore store() { return store; }
+  /** Which failed requests were replayed, as what (cluster-wide). */
+  public ReplayLedger replays() { return replays; }
   public Journal journal() { return journal; }
   public DurabilityGates gates() { return gates; }
   /** The node's tenants: keys, weights, priorities and limits (the tenants file, {@code --api-keys}, admins). */

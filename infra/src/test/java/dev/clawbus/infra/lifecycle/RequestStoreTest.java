@@ -61,6 +61,34 @@ class RequestStoreTest {
     return RequestRecord.queued(env, owner, "node-" + owner);
   }
 
+  /** Two operators replay the same failed requests from two members at once: each is replayed exactly once. */
+  @Test
+  void replaysFromTwoMembersHaveOneWinnerEachUnlessForced() throws Exception {
+    ReplayLedger ledgerA = new ReplayLedger(a, ClusterSetup.hazelcast(a));
+    ReplayLedger ledgerB = new ReplayLedger(b, ClusterSetup.hazelcast(b));
+    for (int i = 0; i < 30; i++) {
+      String key = "t/failed-" + i;
+      Future<String> fromA = ledgerA.claim(key, "new-a-" + i, false);
+      Future<String> fromB = ledgerB.claim(key, "new-b-" + i, false);
+      String prevA = await(fromA);
+      String prevB = await(fromB);
+      assertTrue(prevA == null ^ prevB == null, "exactly one claim wins for " + key);
+      String winner = prevA == null ? "new-a-" + i : "new-b-" + i;
+      assertEquals(winner, prevA == null ? prevB : prevA, "the loser learns the winner's replay");
+      assertEquals(winner, await(ledgerB.replayOf(key)));
+    }
+    assertEquals(null, await(ledgerA.claim("t/other", "x1", false)));
+    assertEquals("x1", await(ledgerB.claim("t/other", "x2", false)), "refused without force");
+    assertEquals("x1", await(ledgerB.claim("t/other", "x3", true)), "force replays again and says what it replaces");
+    assertEquals("x3", await(ledgerA.replayOf("t/other")));
+    await(ledgerA.release("t/other", "x1"));
+    assertEquals("x3", await(ledgerA.replayOf("t/other")), "a stale release never drops a newer replay");
+    await(ledgerA.release("t/other", "x3"));
+    assertNull(await(ledgerA.replayOf("t/other")), "a replay that could not start gives its claim back");
+    assertEquals(java.util.Map.of("t/failed-0", await(ledgerA.replayOf("t/failed-0"))),
+        await(ledgerB.replaysOf(Set.of("t/failed-0", "t/never"))));
+  }
+
   @Test
   void theSameIdInTwoTenantsIsTwoRequests() throws Exception {
     assertTrue(await(storeA.create(queued("team-a", "shared-id-1", "A"))).changed());
