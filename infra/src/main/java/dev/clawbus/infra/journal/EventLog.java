@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,28 @@ public final class EventLog implements AutoCloseable {
   public synchronized void batch(String key, int n, String batchJson) {
     if (producer == null) return;
     pending.computeIfAbsent(key, k -> new ArrayList<>(4)).add(new EventLogRecord.Numbered(n, batchJson));
+  }
+
+  /**
+   * Writes a batch now, after the request's pending ones, and completes once Kafka has acknowledged it (or fails when
+   * Kafka refused it). For batches whose loss would change what a restarted node does: the tool loop's steps.
+   * Without a producer it completes at once.
+   */
+  public synchronized CompletableFuture<Void> batchAcknowledged(String key, int n, String batchJson) {
+    if (producer == null) return CompletableFuture.completedFuture(null);
+    List<EventLogRecord.Numbered> batches = pending.remove(key);
+    if (batches == null) batches = new ArrayList<>(1);
+    batches.add(new EventLogRecord.Numbered(n, batchJson));
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    try {
+      producer.send(new ProducerRecord<>(Topics.EVENTS, key, new EventLogRecord.Batches(batches).encode()),
+          (md, err) -> {
+            if (err == null) acked.complete(null); else acked.completeExceptionally(err);
+          });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
   }
 
   public synchronized void state(RequestRecord record) {
