@@ -243,6 +243,7 @@ final class ResponseRun {
 
   /** The loop runs a round's exec calls; then the next round asks vLLM, unless the answer ended meanwhile. */
   private void toolRound(Future<Boolean> round) {
+    current = null; // the attempt is over: a cancel meanwhile has no HTTP call to abort
     round.onComplete(ar -> {
       if (core.ended()) return;
       try {
