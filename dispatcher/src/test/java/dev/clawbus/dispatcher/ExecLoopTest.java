@@ -253,6 +253,42 @@ class ExecLoopTest {
   }
 
   @Test
+  void eachRoundRecordsItsOwnContentAndTheTimelineSaysWhatHappened() {
+    ExecLoop loop = loop(new JsonObject());
+    loop.content("first ");
+    loop.hold("{\"command\":\"a\"}");
+    loop.endRound(false, 1, now);
+    ExecLoop.Execute a = execute(loop);
+    assertEquals("exit 0 in 12 ms", loop.finished(a.call(), result(0, "x", "", false), now).timeline());
+    loop.next(now);
+    loop.content("second");
+    loop.hold("{\"command\":\"b\"}");
+    ExecLoop.Run run = assertInstanceOf(ExecLoop.Run.class, loop.endRound(false, 5, now));
+    assertEquals("second", run.records().get(0).getString("content"), "not the first round's content again");
+    ExecLoop.Execute b = execute(loop);
+    assertEquals("exit 137 in 12 ms (timed out)", loop.finished(b.call(), result(137, "", "", true), now).timeline());
+    assertEquals("[not run: gone fishing]", loop.failed(b.call(), new OpenAiError(503, "x", null, null,
+        "gone fishing"), now).text(), "an error without a code");
+    assertEquals("buildbox", loop.node());
+  }
+
+  @Test
+  void recordsThatNameNoRecordedRoundOrCallAreIgnored() {
+    ExecLoop loop = loop(new JsonObject());
+    loop.restore(List.of(new JsonObject().put("k", "started").put("r", 0).put("c", 0),
+        new JsonObject().put("k", "round").put("r", 0).put("calls", new JsonArray().add(new JsonObject()
+            .put("id", "c1").put("arguments", "{\"command\":\"ls\"}"))).put("seq", 3),
+        new JsonObject().put("k", "round").put("r", 5),
+        new JsonObject().put("k", "result").put("r", 1).put("c", 0).put("text", "x"),
+        new JsonObject().put("k", "result").put("r", 0).put("c", 1).put("text", "x"),
+        new JsonObject().put("k", "result").put("r", 0).put("text", "x"),
+        new JsonObject().put("k", "mystery")));
+    assertEquals(1, loop.rounds());
+    assertTrue(loop.pending());
+    assertInstanceOf(ExecLoop.Execute.class, loop.next(now), "the call was never recorded as started");
+  }
+
+  @Test
   void theTenantsNodeComesBeforeTheModelsAndIdsStayWithinTheirLimit() {
     assertEquals("t-box", ExecLoop.nodeFor("t-box", "m-box"));
     assertEquals("m-box", ExecLoop.nodeFor(null, "m-box"));
@@ -265,5 +301,10 @@ class ExecLoopTest {
         "split", envelope(new JsonObject()).body(), 0, 0, "A", null, null, null, 1);
     ExecLoop loop = new ExecLoop(env, "buildbox", GUARD);
     assertEquals(longId + ":r3c1", loop.execId(new ExecLoop.Call(3, 1, "x", "{}")), "too long with the tenant");
+    String fits = "t".repeat(128 - 1 - longId.length() - ":r3c1".length());
+    RequestEnvelope exact = new RequestEnvelope(longId, fits, Api.CHAT, "m", "c", 7, true, true, false, "auto",
+        "split", envelope(new JsonObject()).body(), 0, 0, "A", null, null, null, 1);
+    assertEquals(fits + ":" + longId + ":r3c1", new ExecLoop(exact, "b", GUARD).execId(new ExecLoop.Call(3, 1, "x",
+        "{}")), "exactly 128 characters still carry the tenant");
   }
 }
