@@ -16,11 +16,17 @@ import dev.clawbus.sim.VllmSimulator;
 import dev.clawbus.ingress.IngressVerticle;
 import dev.clawbus.transformer.ReplayVerticle;
 import dev.clawbus.transformer.TransformerVerticle;
+import dev.clawbus.toolrunner.AuditWriterVerticle;
+import dev.clawbus.toolrunner.ExecClient;
+import dev.clawbus.toolrunner.ExecSigner;
+import dev.clawbus.toolrunner.NodeRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,15 +50,19 @@ public final class ClawbusNode implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final VllmSimulator sim;
   private final int port;
+  private final ExecClient exec;
+  private final List<String> warnings;
 
   private ClawbusNode(ClawbusConfig config, Vertx vertx, NodeServices services, EmbeddedKafka kafka,
-      VllmSimulator sim, int port) {
+      VllmSimulator sim, int port, ExecClient exec, List<String> warnings) {
     this.config = config;
     this.vertx = vertx;
     this.services = services;
     this.kafka = kafka;
     this.sim = sim;
     this.port = port;
+    this.exec = exec;
+    this.warnings = warnings;
   }
 
   /** Starts a node; blocking, so call it from a plain thread. Fails with a one-line message. */
@@ -60,9 +70,20 @@ public final class ClawbusNode implements AutoCloseable {
     if (cfg.port() != 0) {
       ensurePortFree(cfg.host(), cfg.port());
     }
+    List<String> warnings = new ArrayList<>();
+    // The exec secret is read once, here, before anything starts: a bad file stops serve with one line naming it.
+    ExecSigner signer = null;
+    if (!cfg.execSecretFile().isBlank()) {
+      Path secret = Path.of(cfg.execSecretFile());
+      signer = ExecSigner.fromFile(secret, Clock.systemUTC());
+      if (ExecSigner.readableByOthers(secret)) {
+        warnings.add("the exec secret file " + secret + " is readable by other users (chmod 600 it)");
+      }
+    }
     EmbeddedKafka kafka = null;
     Vertx vertx = null;
     NodeServices services = null;
+    ExecClient exec = null;
     try {
       if (cfg.embeddedKafka()) {
         kafka = EmbeddedKafka.start(cfg.dataDir().resolve("kafka"), 0);
@@ -82,9 +103,11 @@ public final class ClawbusNode implements AutoCloseable {
       services = NodeServices.start(vertx, cfg);
       JournalRebuilder.rebuild(services.store(), services.journal(), services.replays(), cfg.kafka(),
           Duration.ofSeconds(30));
-      deploy(vertx, services);
-      return new ClawbusNode(cfg, vertx, services, kafka, sim, cfg.port());
+      if (signer != null) exec = new ExecClient(vertx, NodeRegistry.of(vertx), signer);
+      deploy(vertx, services, exec);
+      return new ClawbusNode(cfg, vertx, services, kafka, sim, cfg.port(), exec, List.copyOf(warnings));
     } catch (Exception e) {
+      if (exec != null) exec.close();
       if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
       if (services != null) services.close();
       if (kafka != null) kafka.close();
@@ -95,19 +118,24 @@ public final class ClawbusNode implements AutoCloseable {
   /**
    * The pipeline's verticles: the transformer (and its replays of dead letters), one runner per core and the scheduler that feeds them, and one
    * ingress instance per core (Vert.x shares the port among them), so HTTP parsing, SSE writes and per-token
-   * work spread over the event loops instead of queueing on one.
+   * work spread over the event loops instead of queueing on one; and the writer of node hosts' audit records.
+   *
+   * @param exec the node's exec client (the tool loop in the runners, {@code /v1/nodes/{name}/exec} in the
+   *     ingress), or null when exec is off
    */
-  static void deploy(Vertx vertx, NodeServices services) throws Exception {
+  static void deploy(Vertx vertx, NodeServices services, ExecClient exec) throws Exception {
+    // Node hosts without their own Kafka send audit records here; a node runs nothing it could not audit.
+    await(vertx.deployVerticle(new AuditWriterVerticle(services.config().kafka())));
     await(vertx.deployVerticle(new TransformerVerticle(services)));
     await(vertx.deployVerticle(new ReplayVerticle(services)));
     List<String> runners = new ArrayList<>();
     for (int i = 0; i < RUNNER_INSTANCES; i++) {
       String address = Addresses.runner(UUID.randomUUID().toString());
-      await(vertx.deployVerticle(new RunnerVerticle(services, address)));
+      await(vertx.deployVerticle(new RunnerVerticle(services, address, exec)));
       runners.add(address);
     }
     await(vertx.deployVerticle(new SchedulerVerticle(services, runners)));
-    await(vertx.deployVerticle(() -> new IngressVerticle(services), new DeploymentOptions()
+    await(vertx.deployVerticle(() -> new IngressVerticle(services, exec), new DeploymentOptions()
         .setInstances(INGRESS_INSTANCES)));
   }
 
@@ -132,9 +160,14 @@ public final class ClawbusNode implements AutoCloseable {
   public VllmSimulator simulator() { return sim; }
 
   public NodeServices services() { return services; }
+  /** Whether this node runs exec (it has the exec secret): {@code /v1/nodes/{name}/exec} and the tool loop. */
+  public boolean execEnabled() { return exec != null; }
+  /** Things worth telling the operator at start (a secret file others can read). */
+  public List<String> warnings() { return warnings; }
 
   @Override
   public void close() {
+    if (exec != null) exec.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception ignored) {

@@ -34,9 +34,12 @@ final class ServeCommand {
       stopped.countDown();
     }, "clawbus-shutdown"));
     ClawbusConfig c = node.config();
+    for (String w : node.warnings()) {
+      System.err.println("clawbus: warning: " + w);
+    }
     System.out.println("clawbus " + Version.VERSION + " listening on " + node.url() + " (vLLM " + c.vllmUrl()
         + (c.sim() ? " [simulator]" : "") + ", Kafka " + c.kafka() + (cfg.embeddedKafka() ? " [embedded]" : "")
-        + ", node " + c.nodeId() + ")");
+        + ", node " + c.nodeId() + ", exec " + (node.execEnabled() ? "on" : "off") + ")");
     System.out.flush();
     try {
       stopped.await();

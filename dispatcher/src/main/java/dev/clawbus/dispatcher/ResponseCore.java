@@ -72,18 +72,40 @@ final class ResponseCore implements ParserSink {
   /** When the first token reached the journal (the clock of the chunk that carried it); -1 before. */
   private long firstOutputAt = -1;
 
+  // ---- the server-side tool loop (ExecLoop): null loop, and none of this matters ----
+  /** Runs the answer's {@code exec} calls itself; null: every tool call goes to the client. */
+  private final ExecLoop loop;
+  /** What the current round asks vLLM: the request itself until the loop has recorded a round. */
+  private JsonObject roundBody;
+  /** The round ended with exec calls: the loop runs them before the next round ({@link #endRound}). */
+  private boolean awaitingTools;
+  /** Calls shown to the client, numbered from 0 (the loop's calls are not shown, so the parser's index is not). */
+  private int clientCalls;
+  private int roundStartAttempts;
+  private int earlierPromptTokens;
+
   /**
    * @param resumeFrom what an earlier run of this request recorded (empty for a new request): the core continues
    *     after it, as if it had produced it
    */
   ResponseCore(RequestEnvelope env, Settings settings, Output out, Recorded resumeFrom) {
+    this(env, settings, out, resumeFrom, null);
+  }
+
+  /** @param loop the server-side tool loop of this answer, or null when its tool calls all go to the client */
+  ResponseCore(RequestEnvelope env, Settings settings, Output out, Recorded resumeFrom, ExecLoop loop) {
     this.env = env;
+    this.loop = loop;
     this.settings = settings;
     this.out = out;
     this.writer = ChunkWriter.of(env);
     this.parserFormat = env.parser();
     this.parserOptions = parserOptions(env);
     this.parser = ToolParsers.create(parserFormat, parserOptions);
+    if (loop != null) {
+      loop.restore(resumeFrom.steps());
+      if (loop.rounds() > 0 && !loop.pending()) roundBody = loop.nextBody();
+    }
     if (!resumeFrom.events().isEmpty()) {
       resume(resumeFrom);
     }
@@ -97,22 +119,35 @@ final class ResponseCore implements ParserSink {
     seq = r.lastSeq() + 1;
     roleSent = true;
     raw.append(r.raw());
+    long roundFrom = loop == null ? 0 : loop.recordedSeq();
     for (StreamEvent e : r.events()) {
       // Content chunks stand for the tokens generated (the role chunk carries an empty content: not one).
-      if (e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":") && !e.data().contains("\"role\":")) {
+      if (e.seq() >= roundFrom && e.type() == StreamEvent.CHUNK && e.data().contains("\"content\":")
+          && !e.data().contains("\"role\":")) {
         generatedTokens++;
       }
     }
-    sawToolCalls = replay(parser, raw) > 0;
+    clientCalls = replay(parser, raw, loop);
+    sawToolCalls = clientCalls > 0;
   }
 
   /** Feeds {@code text} to {@code p} without sending anything; returns how many tool calls it held. */
   private static int replay(StreamingToolParser p, CharSequence text) {
+    return replay(p, text, null);
+  }
+
+  /**
+   * As {@link #replay(StreamingToolParser, CharSequence)}; with a loop, its calls and the content shown go back to
+   * the loop as in the original run, and only the client's calls are counted.
+   */
+  private static int replay(StreamingToolParser p, CharSequence text, ExecLoop loop) {
     int[] calls = {0};
     p.feed(text, new ParserSink() {
-      @Override public void content(String t) {}
+      @Override public void content(String t) { if (loop != null) loop.content(t); }
       @Override public void reasoning(String t) {}
-      @Override public void toolCall(int index, String id, String name, String args) { calls[0]++; }
+      @Override public void toolCall(int index, String id, String name, String args) {
+        if (loop != null && loop.intercepts(name)) loop.hold(args); else calls[0]++;
+      }
     });
     return calls[0];
   }
@@ -136,14 +171,18 @@ final class ResponseCore implements ParserSink {
   JsonObject nextAttempt(long now) {
     attempts++;
     lastDataAt = now;
-    return raw.length() == 0 ? env.body() : continuationBody();
+    return raw.length() == 0 ? body() : continuationBody();
+  }
+
+  private JsonObject body() {
+    return roundBody != null ? roundBody : env.body();
   }
 
   JsonObject continuationBody() {
-    JsonObject b = env.body().copy();
+    JsonObject b = body().copy();
     b.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", raw.toString()));
     b.put("continue_final_message", true).put("add_generation_prompt", false).put("echo", false);
-    Integer max = env.body().getInteger("max_tokens");
+    Integer max = body().getInteger("max_tokens");
     if (max != null) {
       b.put("max_tokens", Math.max(1, max - generatedTokens));
     }
@@ -219,6 +258,10 @@ final class ResponseCore implements ParserSink {
   void onDone() {
     if (ended) return;
     parser.finish(this);
+    if (loop != null && loop.held() > 0) {
+      awaitingTools = true;
+      return;
+    }
     finishWith(sawToolCalls ? "tool_calls" : finishReason == null ? "stop" : finishReason);
   }
 
@@ -233,14 +276,19 @@ final class ResponseCore implements ParserSink {
    */
   Decision onAttemptFailed(String reason, long now) {
     if (ended) return new Ended();
-    if (attempts >= settings.maxAttempts()) {
+    if (attempts - roundStartAttempts >= settings.maxAttempts()) {
       fail(OpenAiError.server(503, "vllm_unavailable", "vLLM failed " + attempts + " times; last: " + reason));
       return new Ended();
     }
-    if (sawStructuredCalls && sawToolCalls) {
+    if (sawStructuredCalls && (sawToolCalls || loop != null && loop.held() > 0)) {
       // vLLM's own parser delivered whole calls already: a text continuation cannot express them and would risk
-      // repeating them, so the turn ends with the calls made; the agent asks again after.
-      finishWith("tool_calls");
+      // repeating them, so the turn ends with the calls made; the agent asks again after. Calls the loop holds
+      // end the round instead, as if it had completed.
+      if (loop != null && loop.held() > 0) {
+        awaitingTools = true;
+      } else {
+        finishWith("tool_calls");
+      }
       return new Ended();
     }
     backToSafePoint();
@@ -304,7 +352,8 @@ final class ResponseCore implements ParserSink {
     ended = true;
     emit(writer.finish(fr));
     if (env.includeUsage() || !env.stream()) {
-      emit(writer.usage(promptTokens == null ? 0 : promptTokens, completionTokens));
+      Integer prompt = promptTokens();
+      emit(writer.usage(prompt == null ? 0 : prompt, completionTokens));
     }
     out.event(StreamEvent.done(seq++));
   }
@@ -328,7 +377,9 @@ final class ResponseCore implements ParserSink {
 
   @Override
   public void content(String text) {
-    if (!text.isEmpty()) emitOutput(writer.content(text));
+    if (text.isEmpty()) return;
+    if (loop != null) loop.content(text);
+    emitOutput(writer.content(text));
   }
 
   @Override
@@ -338,8 +389,78 @@ final class ResponseCore implements ParserSink {
 
   @Override
   public void toolCall(int index, String id, String name, String argumentsJson) {
+    if (loop != null && loop.intercepts(name)) {
+      loop.hold(argumentsJson); // never shown to the client: the loop runs it
+      return;
+    }
     sawToolCalls = true;
-    emitOutput(writer.toolCall(index, id, name, argumentsJson));
+    emitOutput(writer.toolCall(loop == null ? index : clientCalls++, id, name, argumentsJson));
+  }
+
+  // ---- hooks of the server-side tool loop, driven by ExecSteps ----
+
+  /** The round ended with exec calls for the loop: {@link #endRound} comes next (no other event meanwhile). */
+  boolean awaitingTools() {
+    return awaitingTools && !ended;
+  }
+
+  /** A recorded round's calls still need results before vLLM is asked again (a taken-over answer). */
+  boolean toolsPending() {
+    return loop != null && loop.pending() && !ended;
+  }
+
+  ExecLoop loop() {
+    return loop;
+  }
+
+  /**
+   * Ends the round whose exec calls the loop holds, as the loop decides: hand the other calls to the client, stop
+   * (the loop guard), or run them — then the round's raw text is done with (its content and calls are in the loop's
+   * record, written next), so a continuation never resumes from it.
+   */
+  ExecLoop.Decision endRound(long now) {
+    awaitingTools = false;
+    ExecLoop.Decision d = loop.endRound(sawToolCalls, seq, now);
+    if (d instanceof ExecLoop.HandToClient h) {
+      emit(writer.reasoning(h.note()));
+      finishWith("tool_calls");
+    } else if (d instanceof ExecLoop.Stop s) {
+      emitOutput(writer.content(s.text()));
+      finishWith("stop");
+    } else {
+      raw.setLength(0);
+      out.truncateRaw(0);
+    }
+    return d;
+  }
+
+  /** A step of the loop, visible to the client as {@code reasoning_content}. */
+  void showStep(String text) {
+    if (!ended) emitOutput(writer.reasoning(text));
+  }
+
+  /** The loop's calls have their results: the next round asks vLLM {@code body}, from a clean parser. */
+  void beginRound(JsonObject body) {
+    roundBody = body;
+    parser = ToolParsers.create(parserFormat, parserOptions);
+    sawToolCalls = false;
+    sawStructuredCalls = false;
+    structuredIndexBase = 0;
+    structuredIndexMax = -1;
+    clientCalls = 0;
+    generatedTokens = 0;
+    finishReason = null;
+    roundStartAttempts = attempts;
+    if (promptTokens != null) {
+      earlierPromptTokens += promptTokens;
+      promptTokens = null;
+    }
+  }
+
+  /** The loop could not record a step: the answer ends (nothing more runs). */
+  void toolLoopFailed() {
+    fail(OpenAiError.server(503, "journal_unavailable", "clawbus could not record a step of the tool loop of "
+        + "request " + env.id() + "; nothing more was run"));
   }
 
   boolean ended() { return ended; }
@@ -349,7 +470,11 @@ final class ResponseCore implements ParserSink {
   OpenAiError error() { return error; }
   int attempts() { return attempts; }
   boolean started() { return roleSent; }
-  Integer promptTokens() { return promptTokens; }
+  /** Prompt tokens of every round so far (each vLLM call reads its whole prompt), or null when vLLM said none. */
+  Integer promptTokens() {
+    return promptTokens == null && earlierPromptTokens == 0 ? null
+        : earlierPromptTokens + (promptTokens == null ? 0 : promptTokens);
+  }
   int completionTokens() { return completionTokens; }
   String rawText() { return raw.toString(); }
 }

@@ -8,6 +8,7 @@ import dev.clawbus.infra.journal.JournalWriter;
 import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.infra.vllm.VllmErrors;
+import dev.clawbus.toolrunner.ExecClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,10 +56,22 @@ final class ResponseRun {
   private final Promise<Outcome> outcome = Promise.promise();
   private BiConsumer<String, String> timeline = (kind, detail) -> {};
   private Attempt current;
+  /** The server-side tool loop's I/O; null when this answer's tool calls all go to the client. */
+  private final ExecSteps steps;
 
   ResponseRun(Vertx vertx, HttpClient http, VllmEndpoint endpoint, VllmHealth health, RequestEnvelope env,
       ResponseCore.Settings settings, JournalWriter journal, Recorded resumeFrom, LongSupplier clock,
       VllmChunkScanner scanner) {
+    this(vertx, http, endpoint, health, env, settings, journal, resumeFrom, clock, scanner, null, null);
+  }
+
+  /**
+   * @param loop the answer's server-side tool loop and {@code exec} the client that runs its calls; both null when
+   *     every tool call goes to the client
+   */
+  ResponseRun(Vertx vertx, HttpClient http, VllmEndpoint endpoint, VllmHealth health, RequestEnvelope env,
+      ResponseCore.Settings settings, JournalWriter journal, Recorded resumeFrom, LongSupplier clock,
+      VllmChunkScanner scanner, ExecLoop loop, ExecClient exec) {
     this.vertx = vertx;
     this.scanner = scanner;
     this.http = http;
@@ -73,7 +86,9 @@ final class ResponseRun {
       }
       @Override public void appendRaw(CharSequence text) { journal.appendRaw(text); }
       @Override public void truncateRaw(int length) { journal.truncateRaw(length); }
-    }, resumeFrom);
+    }, resumeFrom, loop);
+    this.steps = loop == null ? null
+        : new ExecSteps(exec, journal, core, clock, (kind, detail) -> timeline.accept(kind, detail), env.key());
   }
 
   /** Where the run reports what happened besides events (attempt failures, continuations): the timeline. */
@@ -85,7 +100,11 @@ final class ResponseRun {
   /** Starts the first attempt; the future completes when the answer ended, whatever happened. */
   Future<Outcome> run() {
     try {
-      startAttempt();
+      if (core.toolsPending()) {
+        toolRound(steps.resume()); // taken over between two steps of the tool loop
+      } else {
+        startAttempt();
+      }
     } catch (RuntimeException e) {
       abort(e);
     }
@@ -185,6 +204,7 @@ final class ResponseRun {
     if ("[DONE]".equals(data)) {
       a.end();
       core.onDone();
+      if (core.awaitingTools()) toolRound(steps.afterRound());
       return;
     }
     // The common chunk (a token of content or reasoning, a finish, usage) is read in one pass without a JSON
@@ -233,10 +253,31 @@ final class ResponseRun {
     core.onChunk(content, reasoning, calls, finish, prompt, completion, now);
   }
 
+  /** The loop runs a round's exec calls; then the next round asks vLLM, unless the answer ended meanwhile. */
+  private void toolRound(Future<Boolean> round) {
+    current = null; // the attempt is over: a cancel meanwhile has no HTTP call to abort
+    round.onComplete(ar -> {
+      if (core.ended()) return;
+      try {
+        if (ar.failed()) {
+          abort(ar.cause());
+        } else if (ar.result()) {
+          startAttempt();
+        }
+      } catch (RuntimeException e) {
+        abort(e);
+      }
+    });
+  }
+
   private void failed(Attempt a, String reason) {
     a.abort();
     if (core.ended()) return;
     ResponseCore.Decision d = core.onAttemptFailed(reason, clock.getAsLong());
+    if (core.awaitingTools()) {
+      toolRound(steps.afterRound());
+      return;
+    }
     if (!(d instanceof ResponseCore.Retry retry)) {
       return;
     }

@@ -22,6 +22,8 @@ import dev.clawbus.infra.metrics.TenantMeters;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.contract.UsageRecord;
 import dev.clawbus.infra.vllm.VllmEndpoint;
+import dev.clawbus.parser.LoopGuard;
+import dev.clawbus.toolrunner.ExecClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -47,6 +49,9 @@ public final class RunnerVerticle extends VerticleBase {
 
   private final NodeServices node;
   private final String address;
+  /** Runs the server-side tool loop's exec calls; null when exec is off ({@code serve} without the secret). */
+  private final ExecClient exec;
+  private LoopGuard loopGuard;
   private final Map<String, ResponseRun> running = new HashMap<>();
   /** One per runner: its runs share this verticle's event loop. */
   private final VllmChunkScanner scanner = new VllmChunkScanner();
@@ -63,8 +68,14 @@ public final class RunnerVerticle extends VerticleBase {
   private Journal journal;
 
   public RunnerVerticle(NodeServices node, String address) {
+    this(node, address, null);
+  }
+
+  /** @param exec the node's exec client, or null when exec is off */
+  public RunnerVerticle(NodeServices node, String address, ExecClient exec) {
     this.node = node;
     this.address = address;
+    this.exec = exec;
   }
 
   @Override
@@ -78,6 +89,7 @@ public final class RunnerVerticle extends VerticleBase {
     health = new VllmHealth(vertx, http, endpoint);
     settings = new ResponseCore.Settings(config.stallSeconds() * 1000L, config.vllmWaitSeconds() * 1000L,
         MAX_ATTEMPTS);
+    loopGuard = new LoopGuard(config.loopMaxRepeats(), config.loopMaxCallsPerTurn());
     vertx.eventBus().<String>consumer(Addresses.CANCEL, msg -> {
       ResponseRun run = running.get(msg.body());
       if (run != null) run.cancel();
@@ -205,13 +217,21 @@ public final class RunnerVerticle extends VerticleBase {
     JournalWriter writer = journal.writer(env.key(), read, env.replyTo(), gate);
     writers.put(env.key(), writer);
     return new ResponseRun(vertx, http, endpoint, health, env, settings, writer, read.recorded(),
-        System::currentTimeMillis, scanner)
+        System::currentTimeMillis, scanner, execLoop(env), exec)
         .onTimeline((kind, detail) -> {
           if ("attempt_failed".equals(kind)) node.metrics().retry();
           if ("continued".equals(kind)) node.metrics().continuation();
           node.eventLog().timeline(env.key(), new TimelineEvent(System.currentTimeMillis(), kind, node.nodeName(),
               detail));
         });
+  }
+
+  /** The answer's tool loop when its tenant (first) or model names an exec node and exec is on; else null. */
+  private ExecLoop execLoop(RequestEnvelope env) {
+    if (exec == null) return null;
+    String target = ExecLoop.nodeFor(node.tenants().tenant(env.tenant()).execNode(),
+        config.model(env.model()).execNode());
+    return target == null ? null : new ExecLoop(env, target, loopGuard);
   }
 
   private void execute(RequestEnvelope env, ResponseRun run, Future<Void> gate) {

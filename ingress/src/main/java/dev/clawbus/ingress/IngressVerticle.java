@@ -9,6 +9,8 @@ import dev.clawbus.infra.kafka.KafkaTopics;
 import com.hazelcast.core.HazelcastInstance;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
+import dev.clawbus.toolrunner.ExecClient;
+import dev.clawbus.toolrunner.NodeRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -33,6 +35,8 @@ public final class IngressVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngressVerticle.class);
 
   private final NodeServices node;
+  /** Runs commands on node hosts ({@code /v1/nodes/{name}/exec}); null when exec is off. */
+  private final ExecClient exec;
   private ClawbusConfig config;
   private HttpClient http;
   private VllmEndpoint endpoint;
@@ -42,7 +46,13 @@ public final class IngressVerticle extends VerticleBase {
   private HazelcastInstance hz;
 
   public IngressVerticle(NodeServices node) {
+    this(node, null);
+  }
+
+  /** @param exec the node's exec client, or null when exec is off ({@code serve} without the exec secret) */
+  public IngressVerticle(NodeServices node, ExecClient exec) {
     this.node = node;
+    this.exec = exec;
   }
 
   @Override
@@ -73,6 +83,8 @@ public final class IngressVerticle extends VerticleBase {
     router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal, node.store(),
         live));
     new RequestsApi(vertx, journal, node.store(), config.keepaliveSeconds() * 1000L).mount(router);
+    new NodesApi(vertx, new NodeRegistry(vertx, hz, NodeRegistry.DEFAULT_STALE_AFTER), exec, auth::admin,
+        config.keepaliveSeconds() * 1000L).mount(router);
     router.get("/v1/models").handler(ctx -> catalog.list().onSuccess(list -> json(ctx, 200, list)));
     new PassThroughHandler(http, endpoint).mount(router);
     router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), new OpenAiError(404,

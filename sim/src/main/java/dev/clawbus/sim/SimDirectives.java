@@ -14,12 +14,22 @@ import java.util.List;
  * documented on {@link VllmSimulator}.
  */
 record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer ttftMs, String text,
-    Integer errorStatus, Integer errorAfterTokens, List<ToolSpec> tools) {
+    Integer errorStatus, Integer errorAfterTokens, List<ToolSpec> tools, String afterTool) {
 
-  static final SimDirectives NONE = new SimDirectives(null, null, null, null, null, null, null, List.of());
+  static final SimDirectives NONE = new SimDirectives(null, null, null, null, null, null, null, List.of(), null);
 
-  /** One tool call the model will make: as structured {@code tool_calls} or printed as Qwen3-Coder XML. */
-  record ToolSpec(String name, JsonObject args, boolean xml, String id) {}
+  /** Where {@code after_tool} puts the content of the last tool message. */
+  static final String RESULT_PLACEHOLDER = "{result}";
+
+  /**
+   * One tool call the model will make: as structured {@code tool_calls} or printed as Qwen3-Coder XML, in round
+   * {@code turn} of the exchange (1: answering the user message; N: after N-1 rounds of tool results).
+   */
+  record ToolSpec(String name, JsonObject args, boolean xml, String id, int turn) {
+    ToolSpec(String name, JsonObject args, boolean xml, String id) {
+      this(name, args, xml, id, 1);
+    }
+  }
 
   /** A directive the simulator cannot understand: answered with a 400 so test authors see their typo. */
   static final class DirectiveException extends RuntimeException {
@@ -31,26 +41,43 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
   private static final String OPEN = "[[sim";
 
   /**
-   * The directives of the last user message. Once tool results follow that message, its tool and text
-   * directives are spent and the model answers in plain words, so an agent loop driven by the simulator ends.
+   * The directives of the last user message, for the round the exchange is in: round 1 answers the user message,
+   * and each run of {@code tool} messages after it starts the next round. Text directives and tools without
+   * {@code turn} belong to round 1; a tool with {@code turn=N} is called in round N. In a later round without a tool
+   * of its own the model answers {@code after_tool} (with {@value #RESULT_PLACEHOLDER} replaced by the content of
+   * the last tool message) or, without it, plain words, so an agent loop driven by the simulator ends.
    */
   static SimDirectives of(JsonArray messages) {
     if (messages == null) return NONE;
-    boolean toolResultsAfter = false;
+    int toolRuns = 0;
+    boolean inRun = false;
+    String lastToolResult = null;
     for (int i = messages.size() - 1; i >= 0; i--) {
       if (!(messages.getValue(i) instanceof JsonObject o)) continue;
       String role = o.getString("role");
-      if ("tool".equals(role)) toolResultsAfter = true;
+      boolean tool = "tool".equals(role);
+      if (tool && !inRun) {
+        toolRuns++;
+        if (lastToolResult == null) lastToolResult = SimTokenizer.contentText(o.getValue("content"));
+      }
+      inRun = tool;
       if ("user".equals(role)) {
         SimDirectives d = parse(SimTokenizer.contentText(o.getValue("content")));
-        return toolResultsAfter ? d.withoutScriptedOutput() : d;
+        return toolRuns == 0 ? d.forTurn(1, null) : d.forTurn(toolRuns + 1, lastToolResult);
       }
     }
     return NONE;
   }
 
-  private SimDirectives withoutScriptedOutput() {
-    return new SimDirectives(words, seed, tokensPerSecond, ttftMs, null, errorStatus, errorAfterTokens, List.of());
+  /** What round {@code turn} answers; {@code toolResult} is the last tool message's content (null in round 1). */
+  private SimDirectives forTurn(int turn, String toolResult) {
+    List<ToolSpec> now = tools.stream().filter(t -> t.turn() == turn).toList();
+    if (turn == 1) {
+      return new SimDirectives(words, seed, tokensPerSecond, ttftMs, text, errorStatus, errorAfterTokens, now, null);
+    }
+    String reply = now.isEmpty() && afterTool != null ? afterTool.replace(RESULT_PLACEHOLDER, toolResult) : null;
+    return new SimDirectives(reply != null ? null : words, seed, tokensPerSecond, ttftMs, reply, errorStatus,
+        errorAfterTokens, now, null);
   }
 
   static SimDirectives parse(String s) {
@@ -134,6 +161,7 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
     JsonObject args;
     Boolean xml;
     String id;
+    Integer turn;
   }
 
   private static final class Builder {
@@ -144,6 +172,7 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
     String text;
     Integer error;
     Integer errorAfter;
+    String afterTool;
     boolean xmlDefault;
     final List<ToolBuilder> tools = new ArrayList<>();
 
@@ -159,6 +188,8 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
         case "error_after" -> errorAfter = positive(key, raw, 0);
         case "tool" -> tool.name = string(raw);
         case "id" -> tool.id = string(raw);
+        case "turn" -> tool.turn = positive(key, raw, 1);
+        case "after_tool" -> afterTool = string(raw);
         case "args" -> tool.args = args(raw);
         case "mode" -> {
           if (!raw.equals("xml") && !raw.equals("structured")) {
@@ -174,8 +205,8 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
       if (t.name != null) {
         tools.add(t);
         if (t.xml != null) xmlDefault = t.xml;
-      } else if (t.args != null || t.id != null) {
-        throw new DirectiveException("sim directive: args/id need tool=NAME in the same [[sim ...]] block");
+      } else if (t.args != null || t.id != null || t.turn != null) {
+        throw new DirectiveException("sim directive: args/id/turn need tool=NAME in the same [[sim ...]] block");
       } else if (t.xml != null) {
         xmlDefault = t.xml;
       }
@@ -185,9 +216,9 @@ record SimDirectives(Integer words, Long seed, Integer tokensPerSecond, Integer 
       List<ToolSpec> specs = new ArrayList<>(tools.size());
       for (ToolBuilder t : tools) {
         specs.add(new ToolSpec(t.name, t.args == null ? new JsonObject() : t.args,
-            t.xml == null ? xmlDefault : t.xml, t.id));
+            t.xml == null ? xmlDefault : t.xml, t.id, t.turn == null ? 1 : t.turn));
       }
-      return new SimDirectives(words, seed, tps, ttft, text, error, errorAfter, List.copyOf(specs));
+      return new SimDirectives(words, seed, tps, ttft, text, error, errorAfter, List.copyOf(specs), afterTool);
     }
   }
 

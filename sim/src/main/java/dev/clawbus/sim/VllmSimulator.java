@@ -61,13 +61,19 @@ import org.slf4j.LoggerFactory;
  *       arguments, then argument fragments; finish reason {@code tool_calls}), or Qwen3-Coder XML printed in
  *       the content ({@code <tool_call>\n<function=exec>\n<parameter=command>\nls\n</parameter>\n...});
  *       {@code mode} alone in a block sets the default for the other blocks;</li>
+ *   <li>{@code turn=N} in a tool block: the call is made in round N of an agent loop (round 1 answers the user
+ *       message, each run of {@code tool} messages after it starts the next round), so a test scripts several
+ *       tool calls one after the other;</li>
+ *   <li>{@code after_tool="..."} what the model answers in a later round that has no tool call of its own, with
+ *       {@code {result}} replaced by the content of the last {@code tool} message (a final answer quoting a tool's
+ *       output);</li>
  *   <li>{@code error=STATUS} answer with that status and a vLLM error body instead of generating;
  *       {@code error_after=N} fail mid-stream after N tokens ({@code data: {"error":{...}}}, then
  *       {@code [DONE]}).</li>
  * </ul>
  * A tool directive without {@code text}/{@code words} produces no content. Once {@code tool} messages follow
- * the user message, its {@code tool}/{@code text} directives are spent and the model answers in plain words,
- * so agent loops end. Unknown keys are a 400, so typos show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
+ * the user message, its {@code text} directive and its tools of round 1 are spent and the model answers in plain
+ * words (or {@code after_tool}), so agent loops end. Unknown keys are a 400, so typos show. Example: {@code [[sim words=200 seed=7 tps=3000 ttft_ms=50]]},
  * {@code [[sim tool=exec args={"command":"ls -la"} mode=xml]]}.
  *
  * <h2>Chaos and inspection</h2>

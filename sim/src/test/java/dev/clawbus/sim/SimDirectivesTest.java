@@ -77,6 +77,33 @@ class SimDirectivesTest {
   }
 
   @Test
+  void toolsOfLaterTurnsAndTheAnswerAfterToolResultsScriptAnAgentLoop() {
+    JsonArray messages = new JsonArray().add(new JsonObject().put("role", "user").put("content",
+        "go [[sim tool=exec args={\"command\":\"ls\"} mode=xml]] [[sim tool=exec args={\"command\":\"pwd\"} "
+            + "turn=2]] [[sim text=first after_tool=\"saw: {result}\"]]"));
+    SimDirectives one = SimDirectives.of(messages);
+    assertEquals(1, one.tools().size());
+    assertEquals("ls", one.tools().get(0).args().getString("command"));
+    assertEquals("first", one.text());
+    messages.add(new JsonObject().put("role", "assistant").put("content", "").put("tool_calls", new JsonArray()))
+        .add(new JsonObject().put("role", "tool").put("tool_call_id", "a").put("content", "file-a"));
+    SimDirectives two = SimDirectives.of(messages);
+    assertEquals(1, two.tools().size(), "the turn=2 tool, and only it");
+    assertEquals("pwd", two.tools().get(0).args().getString("command"));
+    assertTrue(two.tools().get(0).xml(), "mode from an earlier block is the default");
+    assertNull(two.text(), "a round with a tool call of its own does not answer after_tool");
+    messages.add(new JsonObject().put("role", "assistant").put("content", "").put("tool_calls", new JsonArray()))
+        .add(new JsonObject().put("role", "tool").put("tool_call_id", "b").put("content", "first line"))
+        .add(new JsonObject().put("role", "tool").put("tool_call_id", "c").put("content", "/srv/work"));
+    SimDirectives three = SimDirectives.of(messages);
+    assertTrue(three.tools().isEmpty());
+    assertEquals("saw: /srv/work", three.text(), "quotes the last tool message; a run of tool messages is one round");
+    assertNull(three.words());
+    assertThrows(SimDirectives.DirectiveException.class, () -> SimDirectives.parse("[[sim turn=2]]"));
+    assertThrows(SimDirectives.DirectiveException.class, () -> SimDirectives.parse("[[sim tool=x turn=0]]"));
+  }
+
+  @Test
   void tokenizerCutsExactly() {
     String s = "Hello,  world!\n\n  déjà-vu 😀 x1_y2\t\tend";
     assertEquals(s, String.join("", SimTokenizer.pieces(s)));

@@ -20,9 +20,8 @@ public final class NodeOptions {
 
   public static final Option NAME = new Option("name", "CLAWBUS_NODE_NAME", "",
       "this node's name; exec requests address it (required; letters, digits, . _ -)", STRING);
-  /** Shared with {@code serve}: both sides read the same secret. */
-  public static final Option EXEC_SECRET_FILE = new Option("exec-secret-file", "CLAWBUS_EXEC_SECRET_FILE", "",
-      "file with the secret shared with serve; only requests signed with it run (required; 32+ bytes)", STRING);
+  /** Shared with {@code serve} (one definition, in {@link ClawbusConfig}): both sides read the same secret. */
+  public static final Option EXEC_SECRET_FILE = ClawbusConfig.EXEC_SECRET_FILE;
   public static final Option WORKDIR = new Option("workdir", "CLAWBUS_NODE_WORKDIR", "",
       "working directory of commands; a request's workdir is relative to it [default: the current directory]",
       STRING);

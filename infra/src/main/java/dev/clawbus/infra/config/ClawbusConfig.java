@@ -8,6 +8,8 @@ import static dev.clawbus.infra.config.Option.Kind.URL;
 
 import dev.clawbus.infra.limits.MaxInflight;
 import dev.clawbus.infra.tenancy.TenancyOptions;
+import dev.clawbus.infra.tenancy.Tenant;
+import dev.clawbus.infra.tenancy.Tenants;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -90,14 +92,22 @@ public final class ClawbusConfig {
   public static final Option MAX_CONNECTIONS = new Option("max-connections", "CLAWBUS_MAX_CONNECTIONS", "10000",
       "open client connections per node; past it a request is answered 503 and its connection closed "
           + "(0 = only the file descriptor limit)", INT);
+  /**
+   * The secret that serve signs exec requests with and node hosts check them with (shared by {@code serve} and
+   * {@code node}; defined here, where both option tables can reach it without a cycle between their classes). Only
+   * the path is configuration: the file is read once when the process starts and its content is never logged.
+   */
+  public static final Option EXEC_SECRET_FILE = new Option("exec-secret-file", "CLAWBUS_EXEC_SECRET_FILE", "",
+      "file with the exec secret shared by serve and its node hosts (32+ bytes; required by node; serve without "
+      + "it has exec off)", STRING);
 
   /** Options of {@code clawbus serve}, in --help order. */
   public static final List<Option> SERVE_OPTIONS = List.of(HOST, PORT, VLLM_URL, KAFKA, DATA_DIR, CONFIG, SIM,
       API_KEYS, TenancyOptions.ADMIN_KEYS, TenancyOptions.TENANTS, KEEPALIVE_SECONDS, VLLM_WAIT_SECONDS,
       STALL_SECONDS, MAX_BODY_BYTES, MAX_INFLIGHT, TenancyOptions.MAX_QUEUED, PARSER, LOOP_MAX_REPEATS,
-      LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS, JOURNAL_MEMORY_SECONDS,
-      DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY, REQUEST_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS,
-      MAX_CONNECTIONS);
+      LOOP_MAX_CALLS_PER_TURN, NODE_ID, CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_HOST, JOURNAL_RETENTION_SECONDS,
+      JOURNAL_MEMORY_SECONDS, DEDUPE_WINDOW_SECONDS, REQUEST_PARTITIONS, DURABILITY, REQUEST_TIMEOUT_SECONDS,
+      IDLE_TIMEOUT_SECONDS, MAX_CONNECTIONS, EXEC_SECRET_FILE);
 
   private final JsonObject json;
 
@@ -201,8 +211,8 @@ public final class ClawbusConfig {
       maxInflight();
     }
     // Reading the tenants file here stops a bad one at start, with one line saying what is wrong where.
-    boolean keys = options.contains(TenancyOptions.TENANTS) ? TenancyOptions.tenants(this).keysConfigured()
-        : !apiKeys().isEmpty();
+    Tenants tenants = options.contains(TenancyOptions.TENANTS) ? TenancyOptions.tenants(this) : null;
+    boolean keys = tenants != null ? tenants.keysConfigured() : !apiKeys().isEmpty();
     if (options.contains(HOST) && !isLoopback(host()) && !keys) {
       throw new ConfigException("refusing to listen on " + host()
           + " without API keys: set --api-keys or --tenants (or CLAWBUS_API_KEYS), or bind to 127.0.0.1");
@@ -219,12 +229,38 @@ public final class ClawbusConfig {
       }
       ModelSettings.check(key, models().getJsonObject(key));
     }
+    if (options.contains(EXEC_SECRET_FILE)) {
+      checkExecTargets(tenants);
+    }
     if (options.contains(API_KEYS)) {
       for (String tenant : apiKeys().values()) {
         if (!tenant.matches("[A-Za-z0-9._-]{1,64}")) {
           throw new ConfigException("--api-keys: tenant '" + tenant + "' must be 1-64 letters, digits, dots, "
               + "underscores or dashes");
         }
+      }
+    }
+  }
+
+  /**
+   * A tenant or model that names an exec node needs the secret to sign with: without it the tool loop could not run,
+   * so serve refuses to start instead of handing the model's exec calls to the client unannounced.
+   */
+  private void checkExecTargets(Tenants tenants) {
+    if (!execSecretFile().isBlank()) return;
+    if (tenants != null) {
+      for (Tenant t : tenants.all()) {
+        if (t.execNode() != null) {
+          throw new ConfigException("tenant '" + t.name() + "' runs exec on node '" + t.execNode()
+              + "', which needs --exec-secret-file (the secret shared with the node)");
+        }
+      }
+    }
+    for (String m : models().fieldNames()) {
+      String node = model(m).execNode();
+      if (node != null) {
+        throw new ConfigException("models." + m + ".exec.node '" + node + "' needs --exec-secret-file (the secret "
+            + "shared with the node)");
       }
     }
   }
@@ -270,6 +306,8 @@ public final class ClawbusConfig {
   /** Whether requests go through Kafka (on, the default) or straight to the dispatcher over the event bus. */
   public boolean durable() { return !"off".equals(json.getString(DURABILITY.key(), "on")); }
   public int requestPartitions() { return Math.max(1, json.getInteger(REQUEST_PARTITIONS.key())); }
+  /** {@code --exec-secret-file}: the path, or "" when exec is off. */
+  public String execSecretFile() { return json.getString(EXEC_SECRET_FILE.key(), ""); }
 
   public String nodeId() {
     String id = json.getString(NODE_ID.key(), "");

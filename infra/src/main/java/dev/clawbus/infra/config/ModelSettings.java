@@ -6,12 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.clawbus.infra.contract.exec.ExecRequest;
 import dev.clawbus.parser.ToolParsers;
 
 /**
  * Per-model settings from the config file's {@code models} section. Defaults make OpenClaw's requests
  * work on a strict, older vLLM; each "compat" switch can be turned off for a backend that accepts the
- * field as is.
+ * field as is. {@code execNode} ({@code "exec": {"node": NAME}}): the node host that runs this model's
+ * {@code exec} tool calls server-side (null: they go to the client), unless the tenant names its own.
  */
 public record ModelSettings(
     String name,
@@ -23,7 +25,8 @@ public record ModelSettings(
     boolean developerToSystem,
     boolean maxCompletionTokensToMaxTokens,
     boolean dropToolStrict,
-    Set<String> dropFields) {
+    Set<String> dropFields,
+    String execNode) {
 
   /** Fields OpenAI clients send that vLLM rejects or ignores badly. */
   public static final List<String> DEFAULT_DROP_FIELDS = List.of("store", "service_tier", "prompt_cache_key",
@@ -91,6 +94,15 @@ public record ModelSettings(
     if (exec != null && !(exec instanceof JsonObject e && e.getValue("node") instanceof String)) {
       throw new ConfigException(where + ".exec must be {\"node\": \"NAME\"}");
     }
+    if (exec instanceof JsonObject e) {
+      for (String k : e.fieldNames()) {
+        if (!k.equals("node")) throw new ConfigException(where + ".exec: unknown key '" + k + "'; valid: node");
+      }
+      if (!ExecRequest.NODE_NAME.matcher(e.getString("node")).matches()) {
+        throw new ConfigException(where + ".exec.node must be a node name (1-63 letters, digits or . _ -), got '"
+            + e.getString("node") + "'");
+      }
+    }
   }
 
   public static ModelSettings of(String name, JsonObject m, String defaultParser) {
@@ -113,6 +125,7 @@ public record ModelSettings(
         compat.getBoolean("developer_to_system", true),
         compat.getBoolean("max_completion_tokens_to_max_tokens", true),
         compat.getBoolean("drop_tool_strict", true),
-        Set.copyOf(drop));
+        Set.copyOf(drop),
+        m.getValue("exec") instanceof JsonObject e && e.getValue("node") instanceof String n ? n : null);
   }
 }

@@ -1,6 +1,10 @@
 package dev.clawbus.infra.contract;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -8,37 +12,62 @@ import java.util.List;
 /**
  * One batch of a response's journal, as stored in Hazelcast under {@code <request key>#<n>} and copied to Kafka
  * {@link Topics#EVENTS}: its events and raw model text in {@link CompactAnswer}'s form (a token costs its text and a
- * couple of bytes, not the ~270 bytes of its chunk JSON), behind a 6-byte header: {@code 0xCB 0x01} and the
- * truncation point as a big-endian int.
+ * couple of bytes, not the ~270 bytes of its chunk JSON), behind a header: {@code 0xCB}, a version byte and the
+ * truncation point as a big-endian int; version 2 then holds the steps (a big-endian int length and the UTF-8 text
+ * of their JSON array) before the compact events.
  *
  * @param raw        raw model text generated since the previous batch (what a continuation resumes from)
  * @param truncateTo when ≥ 0, the raw text recorded before this batch is first cut back to this length (a
  *                   continuation restarted before an unfinished tool call); -1 otherwise
+ * @param steps      records of the server-side tool loop written with this batch (a round's tool calls, a call
+ *                   started, its result), in order; never shown to clients. A node that takes the response over
+ *                   continues after the last one. Empty for most batches (and then not encoded).
  */
-public record JournalBatch(List<StreamEvent> events, String raw, int truncateTo) {
+public record JournalBatch(List<StreamEvent> events, String raw, int truncateTo, List<JsonObject> steps) {
   static final byte MAGIC = (byte) 0xCB;
-  static final byte VERSION = 1;
+  static final byte PLAIN = 1;
+  static final byte WITH_STEPS = 2;
   private static final int HEADER = 6;
+
+  public JournalBatch {
+    steps = steps == null || steps.isEmpty() ? List.of() : List.copyOf(steps);
+  }
+
+  public JournalBatch(List<StreamEvent> events, String raw, int truncateTo) {
+    this(events, raw, truncateTo, List.of());
+  }
 
   public byte[] encode() {
     byte[] body = CompactAnswer.encode(events, raw);
-    byte[] out = new byte[HEADER + body.length];
-    out[0] = MAGIC;
-    out[1] = VERSION;
-    ByteBuffer.wrap(out, 2, 4).putInt(truncateTo);
-    System.arraycopy(body, 0, out, HEADER, body.length);
-    return out;
+    byte[] stepBytes = steps.isEmpty() ? new byte[0]
+        : new JsonArray(new ArrayList<>(steps)).encode().getBytes(StandardCharsets.UTF_8);
+    int extra = steps.isEmpty() ? 0 : 4 + stepBytes.length;
+    ByteBuffer out = ByteBuffer.allocate(HEADER + extra + body.length);
+    out.put(MAGIC).put(steps.isEmpty() ? PLAIN : WITH_STEPS).putInt(truncateTo);
+    if (!steps.isEmpty()) out.putInt(stepBytes.length).put(stepBytes);
+    return out.put(body).array();
   }
 
   /** IllegalArgumentException when {@code bytes} are not a batch. */
   public static JournalBatch decode(byte[] bytes) {
-    if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC || bytes[1] != VERSION) {
+    if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC || (bytes[1] != PLAIN && bytes[1] != WITH_STEPS)) {
       throw new IllegalArgumentException("not a journal batch");
     }
-    int truncateTo = ByteBuffer.wrap(bytes, 2, 4).getInt();
     try {
-      Recorded r = CompactAnswer.decode(Arrays.copyOfRange(bytes, HEADER, bytes.length));
-      return new JournalBatch(r.events(), r.raw(), truncateTo);
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      in.position(2);
+      int truncateTo = in.getInt();
+      List<JsonObject> steps = List.of();
+      if (bytes[1] == WITH_STEPS) {
+        byte[] stepBytes = new byte[in.getInt()];
+        in.get(stepBytes);
+        JsonArray a = new JsonArray(new String(stepBytes, StandardCharsets.UTF_8));
+        List<JsonObject> list = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) list.add(a.getJsonObject(i));
+        steps = list;
+      }
+      Recorded r = CompactAnswer.decode(Arrays.copyOfRange(bytes, in.position(), bytes.length));
+      return new JournalBatch(r.events(), r.raw(), truncateTo, steps);
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -1,13 +1,23 @@
 package dev.clawbus.infra.contract;
 
 import dev.clawbus.infra.contract.StreamEvent;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * What the journal holds of one response: the client-visible events in order and the raw model text
- * generated so far (what a continuation resumes from).
+ * What the journal holds of one response: the client-visible events in order, the raw model text
+ * generated so far (what a continuation resumes from), and the server-side tool loop's step records in order
+ * ({@link dev.clawbus.infra.contract.JournalBatch#steps()}).
  */
-public record Recorded(List<StreamEvent> events, String raw) {
+public record Recorded(List<StreamEvent> events, String raw, List<JsonObject> steps) {
+  public Recorded {
+    steps = steps == null ? List.of() : steps;
+  }
+
+  public Recorded(List<StreamEvent> events, String raw) {
+    this(events, raw, List.of());
+  }
+
   public long lastSeq() {
     return events.isEmpty() ? -1 : events.get(events.size() - 1).seq();
   }

@@ -59,6 +59,28 @@ public final class EventLog implements AutoCloseable {
         .add(new EventLogRecord.Numbered(n, JournalBatch.toText(batch)));
   }
 
+  /**
+   * Writes a batch now, after the request's pending ones, and completes once Kafka has acknowledged it (or fails when
+   * Kafka refused it). For batches whose loss would change what a restarted node does: the tool loop's steps.
+   * Without a producer it completes at once.
+   */
+  public synchronized CompletableFuture<Void> batchAcknowledged(String key, int n, byte[] batch) {
+    if (producer == null) return CompletableFuture.completedFuture(null);
+    List<EventLogRecord.Numbered> batches = pending.remove(key);
+    if (batches == null) batches = new ArrayList<>(1);
+    batches.add(new EventLogRecord.Numbered(n, JournalBatch.toText(batch)));
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    try {
+      producer.send(new ProducerRecord<>(Topics.EVENTS, key, new EventLogRecord.Batches(batches).encode()),
+          (md, err) -> {
+            if (err == null) acked.complete(null); else acked.completeExceptionally(err);
+          });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+
   public synchronized void state(RequestRecord record) {
     send(record.key(), new EventLogRecord.State(record));
   }

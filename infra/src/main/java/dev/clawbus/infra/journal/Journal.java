@@ -11,6 +11,7 @@ import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,12 +89,24 @@ public final class Journal {
     return new JournalWriter(this, key, r.lastSeq() + 1, existing.batches(), r.raw().length(), replyTo, gate);
   }
 
-  /** Stores one batch; resolves when it is in Hazelcast (and its backup). */
+  /**
+   * Stores one batch; resolves when it is in Hazelcast (and its backup). A batch with tool-loop steps also waits for
+   * Kafka to acknowledge its copy, so a step survives the restart of a lone node too (other batches are copied
+   * behind, coalesced).
+   */
   Future<Void> storeBatch(String key, int n, JournalBatch batch) {
     byte[] bytes = batch.encode();
-    if (log != null) log.batch(key, n, bytes);
+    Future<Void> copied = Future.succeededFuture();
+    if (log != null) {
+      if (batch.steps().isEmpty()) {
+        log.batch(key, n, bytes);
+      } else {
+        copied = onContext(log.batchAcknowledged(key, n, bytes));
+      }
+    }
     onStored.accept(batch.events().size());
-    return onContext(batches.setAsync(batchKey(key, n), bytes, retentionMillis, TimeUnit.MILLISECONDS));
+    Future<Void> stored = onContext(batches.setAsync(batchKey(key, n), bytes, retentionMillis, TimeUnit.MILLISECONDS));
+    return batch.steps().isEmpty() ? stored : Future.all(stored, copied).mapEmpty();
   }
 
   /** Sends stored events to the ingress instance that holds the request's client. */
@@ -139,20 +152,22 @@ public final class Journal {
     JournalBatch b = JournalBatch.decode(bytes);
     StringBuilder raw = new StringBuilder();
     b.applyRaw(raw);
-    return new Read(new Recorded(new ArrayList<>(b.events()), raw.toString()), n + 1);
+    return new Read(new Recorded(new ArrayList<>(b.events()), raw.toString(), b.steps()), n + 1);
   }
 
   private Future<Read> readAll(String key, int from, byte[] first, int maxBatches) {
     return vertx.executeBlocking(() -> {
       List<StreamEvent> events = new ArrayList<>();
+      List<JsonObject> steps = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
       JournalBatch b0 = JournalBatch.decode(first);
       events.addAll(b0.events());
+      steps.addAll(b0.steps());
       b0.applyRaw(raw);
       int n = from + 1;
       long limit = (long) from + maxBatches;
       while (true) {
-        if (n >= limit) return new Read(new Recorded(events, raw.toString()), n);
+        if (n >= limit) return new Read(new Recorded(events, raw.toString(), steps), n);
         int stride = (int) Math.min(READ_STRIDE, limit - n);
         Set<String> keys = new HashSet<>();
         for (int i = n; i < n + stride; i++) keys.add(batchKey(key, i));
@@ -163,10 +178,11 @@ public final class Journal {
           if (bytes == null) break;
           JournalBatch b = JournalBatch.decode(bytes);
           events.addAll(b.events());
+          steps.addAll(b.steps());
           b.applyRaw(raw);
         }
         if (i < n + stride) {
-          return new Read(new Recorded(events, raw.toString()), i);
+          return new Read(new Recorded(events, raw.toString(), steps), i);
         }
         n = i;
       }

@@ -4,6 +4,7 @@ import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,9 @@ public final class JournalWriter {
   /** Length of the whole raw text as recorded: batches written plus what is pending. */
   private int rawLength;
   private Promise<Void> drained;
+  /** Tool-loop steps for the next batch, and who waits for them to be durable. */
+  private List<JsonObject> pendingSteps = new ArrayList<>();
+  private List<Promise<Void>> stepWaiters = new ArrayList<>();
 
   JournalWriter(Journal journal, String key, long nextSeq, int nextBatch, int rawLength, String replyTo,
       Future<Void> gate) {
@@ -49,6 +53,9 @@ public final class JournalWriter {
         } else {
           dropped = true;
           pending.clear();
+          failSteps(stepWaiters, "the request did not become durable");
+          stepWaiters = new ArrayList<>();
+          pendingSteps.clear();
           checkDrained();
         }
       });
@@ -57,13 +64,13 @@ public final class JournalWriter {
 
   /** Completes once everything appended so far is stored (or dropped by a failed gate). */
   public Future<Void> drained() {
-    if (dropped || (!writing && pending.isEmpty())) return Future.succeededFuture();
+    if (dropped || (!writing && pending.isEmpty() && pendingSteps.isEmpty())) return Future.succeededFuture();
     if (drained == null) drained = Promise.promise();
     return drained.future();
   }
 
   private void checkDrained() {
-    if (drained != null && (dropped || (!writing && pending.isEmpty()))) {
+    if (drained != null && (dropped || (!writing && pending.isEmpty() && pendingSteps.isEmpty()))) {
       Promise<Void> d = drained;
       drained = null;
       d.complete();
@@ -106,24 +113,51 @@ public final class JournalWriter {
     if (!writing) flush();
   }
 
+  /**
+   * Records steps of the server-side tool loop ({@link JournalBatch#steps()}): they go with the next batch, together
+   * with the events appended before them, at once unless a write is in flight. Completes when that batch is in
+   * Hazelcast and Kafka has acknowledged it; fails if it could not be stored (or the request never became durable),
+   * and then the caller must not act on the steps.
+   */
+  public Future<Void> steps(List<JsonObject> steps) {
+    if (dropped) return Future.failedFuture("the request did not become durable");
+    Promise<Void> durable = Promise.promise();
+    pendingSteps.addAll(steps);
+    stepWaiters.add(durable);
+    if (!writing) flush();
+    return durable.future();
+  }
+
   private void flush() {
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() && pendingSteps.isEmpty()) {
       return;
     }
     List<StreamEvent> batch = pending;
-    JournalBatch b = new JournalBatch(batch, pendingRaw.toString(), truncateTo);
+    JournalBatch b = new JournalBatch(batch, pendingRaw.toString(), truncateTo, pendingSteps);
+    List<Promise<Void>> waiters = stepWaiters;
     truncateTo = -1;
     pending = new ArrayList<>();
     pendingRaw = new StringBuilder();
+    pendingSteps = new ArrayList<>();
+    stepWaiters = new ArrayList<>();
     writing = true;
     int n = nextBatch++;
     journal.storeBatch(key, n, b).onComplete(ar -> {
       // Delivered even if the store failed: the live client must not stall because Hazelcast did; only a later
-      // takeover could then diverge, which is the lesser harm.
-      if (replyTo != null) journal.deliver(replyTo, key, n, batch);
+      // takeover could then diverge, which is the lesser harm. Steps are different: their caller waits.
+      if (replyTo != null && !batch.isEmpty()) journal.deliver(replyTo, key, n, batch);
+      if (ar.succeeded()) {
+        waiters.forEach(Promise::tryComplete);
+      } else {
+        failSteps(waiters, "the journal could not store them: " + ar.cause().getMessage());
+      }
       writing = false;
       flush();
       checkDrained();
     });
+  }
+
+  private static void failSteps(List<Promise<Void>> waiters, String why) {
+    for (Promise<Void> p : waiters) p.tryFail("tool-loop steps not recorded: " + why);
   }
 }

@@ -117,6 +117,42 @@ class ClawbusConfigTest {
   }
 
   @Test
+  void anExecNodeOfAModelOrTenantNeedsTheExecSecretFile() throws Exception {
+    Path models = dir.resolve("exec.json");
+    Files.writeString(models, "{\"models\": {\"coder\": {\"exec\": {\"node\": \"buildbox\"}}}}");
+    ConfigException noSecret = assertThrows(ConfigException.class,
+        () -> load(List.of("--config", models.toString()), Map.of()));
+    assertEquals("models.coder.exec.node 'buildbox' needs --exec-secret-file (the secret shared with the node)",
+        noSecret.getMessage());
+    ClawbusConfig c = load(List.of("--config", models.toString(), "--exec-secret-file", "/etc/clawbus/s"), Map.of());
+    assertEquals("buildbox", c.model("coder").execNode());
+    assertEquals(null, c.model("other").execNode());
+    assertEquals("/etc/clawbus/s", c.execSecretFile(), "only the path is configuration");
+    assertEquals("", load(List.of(), Map.of()).execSecretFile(), "exec is off by default");
+
+    Path tenants = dir.resolve("tenants.json");
+    Files.writeString(tenants, "{\"tenants\": [{\"name\": \"team-a\", \"keys\": [\"sk-a-0123456789\"], "
+        + "\"exec\": {\"node\": \"box\"}}]}");
+    ConfigException tenant = assertThrows(ConfigException.class,
+        () -> load(List.of("--tenants", tenants.toString()), Map.of()));
+    assertTrue(tenant.getMessage().startsWith("tenant 'team-a' runs exec on node 'box', which needs "
+        + "--exec-secret-file"), tenant.getMessage());
+    assertEquals("box", dev.clawbus.infra.tenancy.TenancyOptions.tenants(load(List.of("--tenants", tenants.toString(),
+        "--exec-secret-file", "s"), Map.of())).tenant("team-a").execNode());
+
+    for (String[] bad : new String[][] {
+        {"{\"models\": {\"m\": {\"exec\": {\"node\": \"bad name\"}}}}", "models.m.exec.node must be a node name"},
+        {"{\"models\": {\"m\": {\"exec\": {\"node\": \"b\", \"nodes\": 1}}}}", "models.m.exec: unknown key 'nodes'"},
+        {"{\"models\": {\"m\": {\"exec\": \"box\"}}}", "models.m.exec must be {\"node\": \"NAME\"}"}}) {
+      Path f = dir.resolve("bad-exec.json");
+      Files.writeString(f, bad[0]);
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> load(List.of("--config", f.toString(), "--exec-secret-file", "s"), Map.of()));
+      assertTrue(e.getMessage().startsWith(bad[1]), e.getMessage());
+    }
+  }
+
+  @Test
   void helpListsEveryOptionWithItsEnvironmentVariable() {
     String help = ClawbusConfig.help(ClawbusConfig.SERVE_OPTIONS);
     for (Option o : ClawbusConfig.SERVE_OPTIONS) {

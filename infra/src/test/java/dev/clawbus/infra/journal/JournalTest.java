@@ -13,6 +13,7 @@ import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.testing.Eventually;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -134,6 +135,56 @@ class JournalTest {
     });
     Recorded cut = Eventually.until(() -> await(journal.read(key)).recorded(), Recorded::terminal, WAIT);
     assertEquals("Che", cut.raw(), "a cut inside already-stored text");
+  }
+
+  @Test
+  void toolLoopStepsAreStoredWithTheEventsBeforeThemAndReadBackInOrder() throws Exception {
+    String key = "t/steps-1";
+    List<EventBatch> delivered = new CopyOnWriteArrayList<>();
+    String ingress = Addresses.ingress("steps-test");
+    await(vertx.eventBus().<String>consumer(ingress, m -> delivered.add(EventBatch.decode(m.body()))).completion());
+    JournalWriter w = journal.writer(key, Journal.Read.EMPTY, ingress, null);
+    List<Integer> eventsStoredWhenDurable = new CopyOnWriteArrayList<>();
+    Promise<Void> first = Promise.promise();
+    vertx.runOnContext(v -> {
+      w.appendRaw("<tool_call>...</tool_call>");
+      w.append(StreamEvent.chunk(0, "{\"shown\":0}"));
+      w.truncateRaw(0);
+      w.steps(List.of(new JsonObject().put("k", "round").put("r", 0), new JsonObject().put("k", "started")))
+          .compose(x -> journal.read(key)).onSuccess(r -> eventsStoredWhenDurable.add(r.recorded().events().size()))
+          .<Void>mapEmpty().onComplete(first);
+    });
+    await(first.future());
+    assertEquals(List.of(1), eventsStoredWhenDurable, "durable means stored, with the event appended before");
+    Promise<Void> second = Promise.promise();
+    vertx.runOnContext(v -> w.steps(List.of(new JsonObject().put("k", "result"))).onComplete(second));
+    await(second.future());
+    Recorded r = await(journal.read(key)).recorded();
+    assertEquals(List.of("round", "started", "result"), r.steps().stream().map(j -> j.getString("k")).toList());
+    assertEquals("", r.raw(), "the round's raw text was cut with its steps");
+    assertEquals(1, r.events().size());
+    Eventually.until(() -> !delivered.isEmpty(), WAIT);
+    Thread.sleep(100);
+    assertEquals(1, delivered.size(), "a batch of steps alone is not delivered to clients");
+    Recorded oneBatch = await(journal.readFrom(key, await(journal.read(key)).batches() - 1, 1)).recorded();
+    assertEquals(List.of("result"), oneBatch.steps().stream().map(j -> j.getString("k")).toList());
+    JournalBatch copy = JournalBatch.decode(new JournalBatch(List.of(), "", -1, r.steps()).encode());
+    assertEquals(r.steps(), copy.steps());
+  }
+
+  @Test
+  void stepsOfAResponseThatNeverBecameDurableFail() throws Exception {
+    Promise<Void> gate = Promise.promise();
+    JournalWriter w = journal.writer("t/steps-refused", Journal.Read.EMPTY, null, gate.future());
+    Promise<Void> outcome = Promise.promise();
+    vertx.runOnContext(v -> {
+      w.steps(List.of(new JsonObject().put("k", "round"))).onComplete(outcome);
+      gate.fail("Kafka refused it");
+    });
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> outcome.future().await(10, TimeUnit.SECONDS));
+    assertTrue(e.getMessage().contains("not recorded"), e.getMessage());
+    assertEquals(0, await(journal.read("t/steps-refused")).recorded().steps().size());
   }
 
   @Test
