@@ -29,6 +29,7 @@ public final class Main {
         kafka      run a standalone single-node Kafka broker for a local clawbus cluster
         keys       'keys new': a fresh random API key and its sha256 for the tenants file
         instant-vllm  a backend that replays one vLLM answer as fast as the socket takes it (benchmarks)
+        openclaw-config  print the models.providers block of openclaw.json for a running clawbus
         bench      load-test an OpenAI-compatible server (TTFT, inter-token gap, tokens/s), optionally vs its backend
         dlq        'dlq list': requests that failed for good, from a running node's admin API
         replay     send failed requests again (by id or by time) under new ids of their tenants
@@ -62,6 +63,7 @@ public final class Main {
         case "kafka" -> KafkaCommand.run(args, System.out, System.err);
         case "bench" -> BenchCommand.run(args, System.out, System.err);
         case "keys" -> KeysCommand.run(args, System.out, System.err);
+        case "openclaw-config" -> OpenClawConfigCommand.run(args, System.out, System.err);
         case "instant-vllm" -> InstantBackend.run(args, System.out, System.err);
         case "dlq" -> DlqCommand.run(args, System.getenv(), System.out, System.err);
         case "replay" -> ReplayCommand.run(args, System.getenv(), System.out, System.err);

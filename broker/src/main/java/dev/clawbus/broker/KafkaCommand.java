@@ -25,6 +25,11 @@ public final class KafkaCommand {
 
   private KafkaCommand() {}
 
+  /** The options of {@code clawbus kafka} (flags only), for checks of deployment files against them. */
+  public static List<Option> options() {
+    return OPTIONS;
+  }
+
   static String help() {
     return "Usage: clawbus kafka [--port PORT] [--data-dir DIR]\n"
         + "Runs a single-node Kafka broker (KRaft) on 127.0.0.1 until stopped.\n"

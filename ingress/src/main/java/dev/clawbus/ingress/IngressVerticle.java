@@ -19,10 +19,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ public final class IngressVerticle extends VerticleBase {
   private HttpServer server;
   private ConnectionGuard guard;
   private HazelcastInstance hz;
+  private Router router;
 
   public IngressVerticle(NodeServices node) {
     this(node, null);
@@ -62,7 +65,7 @@ public final class IngressVerticle extends VerticleBase {
     endpoint = VllmEndpoint.parse(config.vllmUrl());
     catalog = new ModelCatalog(vertx, http, config);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.get("/health").handler(this::health);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
@@ -106,6 +109,14 @@ public final class IngressVerticle extends VerticleBase {
     return server == null ? http.close() : server.close().eventually(http::close);
   }
 
+  /**
+   * The routes this instance serves, as Vert.x holds them (method set and path; a {@code *} route matches below it):
+   * what the deployment files' probe and scrape paths are checked against.
+   */
+  public List<Route> routes() {
+    return router.getRoutes();
+  }
+
   /** The port actually bound (useful with port 0 in tests). */
   public int actualPort() {
     return server.actualPort();
@@ -119,7 +130,14 @@ public final class IngressVerticle extends VerticleBase {
         .put("kafka", config.kafka()));
   }
 
+  /**
+   * Ready when Kafka and vLLM answer. {@code ?vllm=optional} leaves vLLM out of the status (it stays in the body): a
+   * Kubernetes readiness probe uses it, because every node shares the one vLLM and a node that cannot reach it still
+   * queues requests durably until it is back ({@code --vllm-wait-seconds}); taking all nodes out of the Service while
+   * vLLM restarts would refuse those requests instead.
+   */
   private void ready(RoutingContext ctx) {
+    boolean vllmOptional = "optional".equals(ctx.request().getParam("vllm"));
     Future<Boolean> vllm = http.request(endpoint.options(HttpMethod.GET, "/health").setTimeout(2_000))
         .compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode() == 200)).otherwise(false);
     Future<Boolean> kafka = vertx.executeBlocking(() -> KafkaTopics.reachable(config.kafka(), Duration.ofSeconds(2)),
@@ -127,7 +145,8 @@ public final class IngressVerticle extends VerticleBase {
     Future.join(vllm, kafka).onComplete(ar -> {
       boolean v = vllm.result();
       boolean k = kafka.result();
-      json(ctx, v && k ? 200 : 503, new JsonObject().put("status", v && k ? "ready" : "not ready")
+      boolean ready = k && (v || vllmOptional);
+      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ready" : "not ready")
           .put("vllm", v ? "up" : "unreachable").put("kafka", k ? "up" : "unreachable"));
     });
   }
