@@ -201,4 +201,23 @@ class SharingEndToEndTest {
     assertEquals(404, TestNodes.get(one.url() + "/v1/requests/admin-visible-01", "authorization", "Bearer " + B)
         .statusCode());
   }
+
+  /** Every finished request leaves a usage record in Kafka; admins read them per tenant, with totals. */
+  @Test
+  void usageIsKeptPerTenantAndReadableByAdmins() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, TestNodes.post(two.url() + "/v1/chat/completions", TestNodes.userChat("usage " + i
+          + " [[sim words=4]]", false).encode(), "authorization", "Bearer " + B).statusCode());
+    }
+    JsonObject usage = Eventually.until(() -> new JsonObject(TestNodes.get(one.url()
+        + "/admin/usage?tenant=team-b&since=10m", "authorization", "Bearer " + ADMIN).body()),
+        u -> u.getJsonArray("tenants").size() == 1 && u.getJsonArray("tenants").getJsonObject(0)
+            .getLong("requests") >= 3, Duration.ofSeconds(30));
+    JsonObject b = usage.getJsonArray("tenants").getJsonObject(0);
+    assertEquals("team-b", b.getString("tenant"));
+    assertTrue(b.getLong("completion_tokens") >= 12, b.encode());
+    assertTrue(b.getLong("prompt_tokens") > 0, b.encode());
+    assertTrue(usage.getJsonArray("data").stream().allMatch(o -> "team-b".equals(((JsonObject) o).getString("tenant"))));
+    assertEquals(403, TestNodes.get(one.url() + "/admin/usage", "authorization", "Bearer " + B).statusCode());
+  }
 }

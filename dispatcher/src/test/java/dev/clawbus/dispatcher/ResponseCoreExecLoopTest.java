@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clawbus.dispatcher.ResponseCoreTest.Sink;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.exec.ExecResult;
-import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.parser.LoopGuard;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -13,7 +13,7 @@ import dev.clawbus.infra.journal.EventLog;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.journal.JournalRebuilder;
 import dev.clawbus.infra.journal.JournalWriter;
-import dev.clawbus.infra.journal.Recorded;
+import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.kafka.KafkaTopics;
 import dev.clawbus.infra.lifecycle.RequestStore;

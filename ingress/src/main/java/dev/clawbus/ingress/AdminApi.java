@@ -7,6 +7,7 @@ import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.contract.UsageRecord;
 import dev.clawbus.infra.kafka.KafkaRange;
 import dev.clawbus.infra.limits.VllmSaturation;
 import dev.clawbus.infra.node.NodeServices;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * The operators' API under {@code /admin/} and the dashboard it serves. Every call needs an admin key when keys are
  * configured (401 without a known key, 403 with a tenant's key), answers JSON, and reads Kafka only on worker threads:
  * <ul>
+ *   <li>{@code GET /admin/usage?since=&until=&tenant=&limit=}: per-tenant accounting from {@code clawbus.usage}</li>
  *   <li>{@code GET /admin/dlq?since=&until=&tenant=&limit=&full=}: dead letters of {@code clawbus.requests.dlq}
  *       in that time (positions from {@code offsetsForTimes}), newest first;</li>
  *   <li>{@code POST /admin/replay}: sends dead letters again (by ids or a filter) through the transformer's
@@ -90,6 +92,7 @@ final class AdminApi {
     router.get("/admin/requests").handler(this::admin).handler(this::requests);
     router.get("/admin/requests/:id/timeline").handler(this::admin).handler(this::timeline);
     router.get("/admin/status").handler(this::admin).handler(this::status);
+    router.get("/admin/usage").handler(this::admin).handler(this::usage);
     // Vert.x Web matches "/admin/" here too: only the bare path is sent on to the dashboard's index.
     router.get("/admin").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) ctx.next(); else ctx.redirect("/admin/");
@@ -189,6 +192,43 @@ final class AdminApi {
     Set<String> keys = new HashSet<>();
     letters.forEach(d -> keys.add(d.key()));
     return node.replays().replaysOf(keys);
+  }
+
+  // --- GET /admin/usage -----------------------------------------------------------------------------------------
+
+  /**
+   * Per-tenant accounting from Kafka {@code clawbus.usage} (one record per finished request): the records of the
+   * range (newest first, at most {@code limit}) and, per tenant, the requests by outcome and the tokens.
+   */
+  private void usage(RoutingContext ctx) {
+    answer(ctx, () -> {
+      AdminQueries.Range range = AdminQueries.range(ctx.request().params(), clock);
+      KafkaRange k = kafka();
+      return blocking(() -> k.read(Topics.USAGE, range.since(), range.until(),
+          r -> range.tenant() == null || range.tenant().equals(r.key()), range.limit())).map(recs -> {
+            JsonArray data = new JsonArray();
+            Map<String, JsonObject> totals = new java.util.TreeMap<>();
+            for (int i = recs.size() - 1; i >= 0; i--) {
+              UsageRecord u;
+              try {
+                u = UsageRecord.decode(recs.get(i).value());
+              } catch (IllegalArgumentException notUsage) {
+                continue;
+              }
+              data.add(u.toJson());
+              JsonObject t = totals.computeIfAbsent(u.tenant(), x -> new JsonObject().put("tenant", x)
+                  .put("requests", 0L).put("prompt_tokens", 0L).put("completion_tokens", 0L)
+                  .put("outcomes", new JsonObject()));
+              t.put("requests", t.getLong("requests") + 1)
+                  .put("prompt_tokens", t.getLong("prompt_tokens") + u.promptTokens())
+                  .put("completion_tokens", t.getLong("completion_tokens") + u.completionTokens());
+              JsonObject o = t.getJsonObject("outcomes");
+              o.put(u.outcome(), o.getLong(u.outcome(), 0L) + 1);
+            }
+            return new JsonObject().put("object", "list").put("tenants", new JsonArray(new ArrayList<>(totals.values())))
+                .put("data", data);
+          });
+    });
   }
 
   // --- POST /admin/replay ---------------------------------------------------------------------------------------
