@@ -143,16 +143,21 @@ class DeployNodeTest {
       }
       Matcher sel = Pattern.compile("(clawbus_errors_total)\\{kind=\"([a-z_]+)\"}").matcher(expr);
       assertTrue(sel.find(), "the vLLM alert selects errors by kind: " + expr);
-      String metrics = TestNodes.get(base + "/metrics", "authorization", "Bearer " + ADMIN).body();
-      Matcher line = Pattern.compile("(?m)^" + sel.group(1) + "\\{([^}]*)} ([0-9.E]+)$").matcher(metrics);
-      boolean found = false;
-      while (line.find()) {
-        if (line.group(1).contains("kind=\"" + sel.group(2) + "\"") && Double.parseDouble(line.group(2)) >= 1) {
-          found = true;
-        }
-      }
-      assertTrue(found, "clawbus_errors_total{kind=\"" + sel.group(2) + "\"} counts the failure:\n"
-          + metrics.lines().filter(l -> l.startsWith("clawbus_errors")).toList());
+      // The failure is counted when its run has recorded it, a moment after the client got its answer.
+      Pattern linePattern = Pattern.compile("(?m)^" + sel.group(1) + "\\{([^}]*)} ([0-9.E]+)$");
+      String kind = sel.group(2);
+      String metrics = dev.clawbus.infra.testing.Eventually.until(
+          () -> TestNodes.get(base + "/metrics", "authorization", "Bearer " + ADMIN).body(), text -> {
+            Matcher line = linePattern.matcher(text);
+            while (line.find()) {
+              if (line.group(1).contains("kind=\"" + kind + "\"") && Double.parseDouble(line.group(2)) >= 1) {
+                return true;
+              }
+            }
+            return false;
+          }, java.time.Duration.ofSeconds(10));
+      assertTrue(metrics.contains("kind=\"" + kind + "\""), "clawbus_errors_total{kind=\"" + kind
+          + "\"} counts the failure");
     } finally {
       node.simulator().chaos().reset().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
