@@ -33,28 +33,17 @@ public final class Envelopes {
   private final Vertx vertx;
   private final RequestStore store;
   private final RecordFetcher kafka;
-  private final boolean inKafka;
   private final IMap<String, String> kept;
   private final long retentionMillis;
   private final Cache cache = new Cache(CACHE_CHARS);
 
-  /**
-   * @param kafka   reads {@link Topics#REQUESTS} back (null without Kafka)
-   * @param inKafka requests are written to Kafka before they run (durability on, with Kafka)
-   */
-  public Envelopes(Vertx vertx, HazelcastInstance hz, RequestStore store, RecordFetcher kafka, boolean inKafka,
-      Duration retention) {
+  /** @param kafka reads {@link Topics#REQUESTS} back (null without Kafka) */
+  public Envelopes(Vertx vertx, HazelcastInstance hz, RequestStore store, RecordFetcher kafka, Duration retention) {
     this.vertx = vertx;
     this.store = store;
     this.kafka = kafka;
-    this.inKafka = inKafka && kafka != null;
     this.kept = hz.getMap(MAP);
     this.retentionMillis = retention.toMillis();
-  }
-
-  /** Whether envelopes are read from Kafka; when not, the ones read later must be {@link #keep kept}. */
-  public boolean inKafka() {
-    return inKafka;
   }
 
   /** Keeps an envelope that is not written to Kafka, for {@link #of} on any node; resolves once it is stored. */
@@ -65,7 +54,8 @@ public final class Envelopes {
 
   /**
    * The envelope of {@code record}; null when there is none any more. A durable request that was acknowledged a
-   * moment ago may not have its position noted yet: the record is read again until it has, for a few seconds.
+   * moment ago may not have its position noted yet: the record is read again until it has, for a few seconds. (Each
+   * node decides its own durability, so a node reads both ways.)
    */
   public Future<RequestEnvelope> of(RequestRecord record) {
     return of(record, System.currentTimeMillis() + LOCATE_WAIT_MILLIS);
@@ -75,12 +65,12 @@ public final class Envelopes {
     String key = record.key();
     String cached = cache.get(key);
     if (cached != null) return Future.succeededFuture(RequestEnvelope.decode(cached));
-    if (inKafka && record.kafkaPartition() != null && record.kafkaOffset() != null) {
+    if (kafka != null && record.kafkaPartition() != null && record.kafkaOffset() != null) {
       return kafka.fetch(record.kafkaPartition(), record.kafkaOffset()).map(text -> remember(key, text));
     }
     return Future.fromCompletionStage(kept.getAsync(key), vertx.getOrCreateContext()).compose(text -> {
       if (text != null) return Future.succeededFuture(remember(key, text));
-      if (!inKafka || System.currentTimeMillis() > deadline) return Future.succeededFuture(null);
+      if (kafka == null || System.currentTimeMillis() > deadline) return Future.succeededFuture(null);
       return vertx.timer(LOCATE_POLL_MILLIS).compose(t -> store.get(key)).compose(r -> r == null
           ? Future.succeededFuture(null) : of(r, deadline));
     });

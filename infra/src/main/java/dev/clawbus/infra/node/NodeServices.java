@@ -66,7 +66,7 @@ public final class NodeServices implements AutoCloseable {
     this.answers = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.EVENTS);
     if (answers != null) journal.archive(this::archived);
     this.requests = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.REQUESTS);
-    this.envelopes = new Envelopes(vertx, hazelcast, store, requests, config.durable(), retention);
+    this.envelopes = new Envelopes(vertx, hazelcast, store, requests, retention);
     this.tenants = TenancyOptions.tenants(config);
     this.limits = new ClusterLimits(vertx, hazelcast, TenancyOptions.maxQueued(config), System::currentTimeMillis);
     this.producerMetrics = producer == null ? null : metrics.bindKafkaProducer(producer);
