@@ -259,6 +259,9 @@ class ResponsesEndToEndTest extends SimNodeTest {
     Response queued = client.responses().create(params("never ending [[sim words=2000 tps=50]]")
         .background(true).build());
     Eventually.until(() -> client.responses().retrieve(queued.id()), r -> !text(r).isEmpty(), Duration.ofSeconds(30));
+    BadRequestException unfinished = assertThrows(BadRequestException.class, () -> client.responses().create(
+        params("go on").previousResponseId(queued.id()).build()));
+    assertEquals("previous_response_id", unfinished.param().orElseThrow(), "a running response is not continued");
     Response cancelled = client.responses().cancel(queued.id());
     assertEquals(ResponseStatus.CANCELLED, cancelled.status().orElseThrow());
     Response after = client.responses().retrieve(queued.id());
@@ -396,5 +399,33 @@ class ResponsesEndToEndTest extends SimNodeTest {
     HttpResponse<String> notFound = TestNodes.get(base + "/v1/responses/resp_nothing-here");
     assertEquals(404, notFound.statusCode());
     assertEquals("invalid_request_error", new JsonObject(notFound.body()).getJsonObject("error").getString("type"));
+  }
+
+  /**
+   * A retry naming a response (OpenClaw retries with the same body; here by X-Request-Id) attaches to it: the same
+   * response, generated once, even with {@code store: false}. An id that names a chat completion is a 409.
+   */
+  @Test
+  void aRetryAttachesToTheResponseItNames() throws Exception {
+    JsonObject body = new JsonObject().put("model", TestNodes.MODEL).put("input", "attach to me [[sim words=12]]")
+        .put("store", false);
+    HttpResponse<String> first = TestNodes.post(base + "/v1/responses", body.encode(), "X-Request-Id", "resp-retry-0001");
+    HttpResponse<String> retry = TestNodes.post(base + "/v1/responses", body.put("stream", true).encode(),
+        "X-Request-Id", "resp-retry-0001");
+    assertEquals(200, retry.statusCode(), retry.body());
+    JsonObject whole = new JsonObject(first.body());
+    List<Sse.Frame> frames = Sse.frames(retry.body());
+    JsonObject streamed = frames.get(frames.size() - 1).json().getJsonObject("response");
+    assertEquals("resp_resp-retry-0001", streamed.getString("id"));
+    assertEquals(whole.getJsonArray("output"), streamed.getJsonArray("output"), "the same answer, now streamed");
+    assertEquals(1, node.simulator().requests().stream().filter(r -> r.encode().contains("attach to me")).count(),
+        "generated once");
+
+    TestNodes.post(base + "/v1/chat/completions", TestNodes.userChat("a chat [[sim words=2]]", false).encode(),
+        "X-Request-Id", "chat-not-resp-0001");
+    HttpResponse<String> clash = TestNodes.post(base + "/v1/responses", new JsonObject().put("model", TestNodes.MODEL)
+        .put("input", "hi").encode(), "X-Request-Id", "chat-not-resp-0001");
+    assertEquals(409, clash.statusCode(), clash.body());
+    assertEquals("request_id_in_use", new JsonObject(clash.body()).getJsonObject("error").getString("code"));
   }
 }

@@ -30,7 +30,6 @@ final class HttpErrors {
 
   /** An error reply from the transformer (code = HTTP status, message = error body) or a bus failure. */
   static OpenAiError fromBus(Throwable err) {
-    if (err instanceof OpenAiError e) return e;
     if (err instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 400) {
         try {
