@@ -453,4 +453,51 @@ class IngressServiceTest {
       assertEquals("server_error", response.getJsonObject("error").getString("code"));
     }
   }
+
+  /**
+   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
+   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
+   */
+  @Test
+  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
+    String id = "cancel-resp-0001";
+    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(responsesBody(false)
+        .put("background", true), null).context(id, 1).toJson();
+    RequestEnvelope env = new RequestEnvelope(id, "team-a", Api.RESPONSES, "m", "chatcmpl-" + id, 1, false, true,
+        true, "none", "split", new JsonObject().put("messages", new JsonArray()), 1000, 0, node.member(), null, null,
+        context, 0);
+    node.envelopes().keep(env).await(10, TimeUnit.SECONDS);
+    RequestRecord r = RequestRecord.queued(env, node.member(), "n");
+    node.store().create(r).await(10, TimeUnit.SECONDS);
+    node.store().apply(r.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
+    ChunkWriter w = ChunkWriter.of(env);
+    var writer = node.journal().writer(r.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
+    vertx.runOnContext(v -> {
+      writer.append(StreamEvent.chunk(0, w.role()));
+      writer.append(StreamEvent.chunk(1, w.content("partial")));
+    });
+    var run = vertx.eventBus().<String>consumer(Addresses.CANCEL, m -> {
+      if (!m.body().equals(r.key())) return;
+      vertx.setTimer(500, t -> {
+        OpenAiError e = OpenAiError.cancelled();
+        writer.append(StreamEvent.error(2, e.status(), e.body().encode()));
+        node.store().apply(r.key(), new Transition.Finish(node.member(), Status.CANCELLED,
+            dev.clawbus.infra.contract.ErrorInfo.of(e), null, null, System.currentTimeMillis()));
+      });
+    });
+    run.completion().await(10, TimeUnit.SECONDS);
+    try {
+      dev.clawbus.infra.testing.Eventually.until(() -> new JsonObject(get("/v1/responses/resp_" + id, "sk-a").body())
+          .getJsonArray("output").size() == 1, Duration.ofSeconds(10));
+      assertEquals(404, post("/v1/responses/resp_" + id + "/cancel", "", "sk-b").statusCode(), "not B's to cancel");
+      HttpResponse<String> cancelled = post("/v1/responses/resp_" + id + "/cancel", "", "sk-a");
+      assertEquals(200, cancelled.statusCode(), cancelled.body());
+      JsonObject response = new JsonObject(cancelled.body());
+      assertEquals("cancelled", response.getString("status"), response.encode());
+      assertEquals("partial", response.getJsonArray("output").getJsonObject(0).getJsonArray("content")
+          .getJsonObject(0).getString("text"));
+    } finally {
+      run.unregister();
+    }
+  }
 }
