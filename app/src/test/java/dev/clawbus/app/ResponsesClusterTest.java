@@ -236,4 +236,29 @@ class ResponsesClusterTest {
     assertNotNull(ClusterSetup.hazelcast(one.vertx()).getMap(Envelopes.MAP).get(
         RequestRecord.key("team-a", id.substring("resp_".length()))));
   }
+
+  /**
+   * The moment Kafka acknowledges a request its client is answered, and its record notes the Kafka position right
+   * after: a lookup on another node in between waits for that note instead of answering 404. (The race is narrow,
+   * so it is staged: a record whose position is noted 300 ms after the lookup starts.)
+   */
+  @Test
+  void aLookupWaitsForTheKafkaPositionOfARequestJustAcknowledged() throws Exception {
+    JsonObject done = create(one, A, "located later [[sim words=3]]");
+    RequestRecord located = one.services().store().get(RequestRecord.key("team-a",
+        done.getString("id").substring("resp_".length()))).await(5, TimeUnit.SECONDS);
+    assertNotNull(located.kafkaPartition());
+    dev.clawbus.infra.contract.RequestEnvelope env = new dev.clawbus.infra.contract.RequestEnvelope("not-located-yet",
+        "team-a", dev.clawbus.infra.contract.Api.RESPONSES, TestNodes.MODEL, "chatcmpl-x", 1, false, true, false,
+        "none", "split", new JsonObject(), System.currentTimeMillis(), 0, "gone", null, null, null, 0);
+    RequestRecord fresh = RequestRecord.queued(env, "gone", "gone");
+    two.services().store().create(fresh).await(5, TimeUnit.SECONDS);
+    var lookup = two.services().envelopes().of(fresh);
+    Thread.sleep(300);
+    one.services().store().apply(fresh.key(), new dev.clawbus.infra.lifecycle.Transition.Locate(
+        located.kafkaPartition(), located.kafkaOffset(), System.currentTimeMillis())).await(5, TimeUnit.SECONDS);
+    dev.clawbus.infra.contract.RequestEnvelope found = lookup.await(15, TimeUnit.SECONDS);
+    assertNotNull(found, "found once its position was noted");
+    assertEquals(located.id(), found.id(), "the envelope at that position");
+  }
 }

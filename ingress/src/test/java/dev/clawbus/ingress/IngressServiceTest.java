@@ -451,6 +451,21 @@ class IngressServiceTest {
           : new JsonObject(r.body());
       assertEquals("failed", response.getString("status"));
       assertEquals("server_error", response.getJsonObject("error").getString("code"));
+
+      // A cancellation is not the request's fault: the answer is the response, cancelled.
+      transformer = m -> {
+        Submission s = m.body();
+        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+            java.util.Map.of()));
+        OpenAiError c = OpenAiError.cancelled();
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, c.status(),
+            c.body().encode()))).encode());
+      };
+      r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
+      assertEquals(200, r.statusCode(), r.body());
+      response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
+          : new JsonObject(r.body());
+      assertEquals("cancelled", response.getString("status"));
     }
   }
 
@@ -499,5 +514,35 @@ class IngressServiceTest {
     } finally {
       run.unregister();
     }
+  }
+
+  /** A background stream opens at once, queued: its client learns the id to resume with before anything runs. */
+  @Test
+  void aBackgroundStreamOpensAtOnce() throws Exception {
+    JsonObject body = responsesBody(true).put("background", true);
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, body), java.util.Map.of()));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      vertx.setTimer(2_000, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("later")),
+              StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3))).encode()));
+    };
+    long start = System.nanoTime();
+    List<Long> at = new ArrayList<>();
+    List<JsonObject> data = new ArrayList<>();
+    HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/responses")).timeout(Duration.ofSeconds(30))
+        .header("authorization", "Bearer sk-a").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+        HttpResponse.BodyHandlers.ofLines()).body().forEach(line -> {
+          if (line.startsWith("data: ")) {
+            at.add((System.nanoTime() - start) / 1_000_000);
+            data.add(new JsonObject(line.substring(6)));
+          }
+        });
+    assertEquals("response.created", data.get(0).getString("type"));
+    assertEquals("queued", data.get(0).getJsonObject("response").getString("status"));
+    assertEquals("response.queued", data.get(1).getString("type"));
+    assertTrue(at.get(0) < 800, "at once, not after a keepalive period: " + at);
+    assertEquals("response.completed", data.get(data.size() - 1).getString("type"));
   }
 }
