@@ -166,6 +166,11 @@ class FuzzTest {
     StringBuilder what = new StringBuilder("mutations:");
     int n = 1 + rnd.nextInt(3);
     for (int k = 0; k < n; k++) what.append(' ').append(mutate(rnd, body));
+    return post(rnd, "/v1/chat/completions", body, what);
+  }
+
+  /** A mutated body as a POST: random headers, and now and then cut short. */
+  static Case post(Random rnd, String path, JsonObject body, StringBuilder what) {
     Map<String, String> headers = new java.util.HashMap<>();
     headers.put("content-type", "application/json");
     maybeHeaders(rnd, headers);
@@ -174,7 +179,27 @@ class FuzzTest {
       bytes = java.util.Arrays.copyOf(bytes, rnd.nextInt(Math.max(1, bytes.length)));
       what.append(" truncated");
     }
-    return new Case("POST", "/v1/chat/completions", bytes, headers, what.toString());
+    return new Case("POST", path, bytes, headers, what.toString());
+  }
+
+  /** One of {@code fields} set to a random value. */
+  static String randomField(Random rnd, JsonObject body, String[] fields) {
+    String f = fields[rnd.nextInt(fields.length)];
+    body.put(f, randomValue(rnd));
+    return f + "=random";
+  }
+
+  /** One of {@code fields} left out. */
+  static String removedField(Random rnd, JsonObject body, String[] fields) {
+    String f = fields[rnd.nextInt(fields.length)];
+    body.remove(f);
+    return "-" + f;
+  }
+
+  /** A model that does not exist. */
+  static String unknownModel(Random rnd, JsonObject body) {
+    body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
+    return "model";
   }
 
   static void maybeHeaders(Random rnd, Map<String, String> headers) {
@@ -210,14 +235,10 @@ class FuzzTest {
     JsonArray msgs = body.getValue("messages") instanceof JsonArray a ? a : null;
     switch (rnd.nextInt(12)) {
       case 0, 1 -> {
-        String f = FIELDS[rnd.nextInt(FIELDS.length)];
-        body.put(f, randomValue(rnd));
-        return f + "=random";
+        return randomField(rnd, body, FIELDS);
       }
       case 2 -> {
-        String f = FIELDS[rnd.nextInt(FIELDS.length)];
-        body.remove(f);
-        return "-" + f;
+        return removedField(rnd, body, FIELDS);
       }
       case 3 -> {
         body.put("stream_options", new JsonObject().put("include_usage", randomValue(rnd)));
@@ -279,8 +300,7 @@ class FuzzTest {
         return "response_format";
       }
       case 10 -> {
-        body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
-        return "model";
+        return unknownModel(rnd, body);
       }
       default -> {
         body.put("max_tokens", rnd.nextInt(3) - 1 + (rnd.nextBoolean() ? 0 : 5_000_000));
@@ -312,29 +332,17 @@ class FuzzTest {
     StringBuilder what = new StringBuilder("responses mutations:");
     int n = 1 + rnd.nextInt(3);
     for (int k = 0; k < n; k++) what.append(' ').append(mutateResponses(rnd, body));
-    Map<String, String> headers = new java.util.HashMap<>();
-    headers.put("content-type", "application/json");
-    maybeHeaders(rnd, headers);
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    if (rnd.nextInt(25) == 0) {
-      bytes = java.util.Arrays.copyOf(bytes, rnd.nextInt(Math.max(1, bytes.length)));
-      what.append(" truncated");
-    }
-    return new Case("POST", "/v1/responses", bytes, headers, what.toString());
+    return post(rnd, "/v1/responses", body, what);
   }
 
   static String mutateResponses(Random rnd, JsonObject body) {
     JsonArray input = body.getValue("input") instanceof JsonArray a ? a : null;
     switch (rnd.nextInt(12)) {
       case 0, 1 -> {
-        String f = RESPONSES_FIELDS[rnd.nextInt(RESPONSES_FIELDS.length)];
-        body.put(f, randomValue(rnd));
-        return f + "=random";
+        return randomField(rnd, body, RESPONSES_FIELDS);
       }
       case 2 -> {
-        String f = RESPONSES_FIELDS[rnd.nextInt(RESPONSES_FIELDS.length)];
-        body.remove(f);
-        return "-" + f;
+        return removedField(rnd, body, RESPONSES_FIELDS);
       }
       case 3 -> {
         if (input == null || input.isEmpty()) return "noop";
@@ -398,8 +406,7 @@ class FuzzTest {
         return "text.format";
       }
       case 9 -> {
-        body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
-        return "model";
+        return unknownModel(rnd, body);
       }
       case 10 -> {
         body.put("input", rnd.nextBoolean() ? "just a string [[sim words=2]]" : randomValue(rnd));

@@ -50,14 +50,11 @@ class ResponsesClusterTest {
     kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
     int portOne = LocalPorts.free("127.0.0.1");
     int portTwo = LocalPorts.free("127.0.0.1");
-    ClawbusConfig base = TestNodes.simNode(dir.resolve("one")).with(ClawbusConfig.KAFKA, kafka.bootstrapServers())
-        .with(ClawbusConfig.API_KEYS, A + "=team-a," + B + "=team-b")
-        .with(ClawbusConfig.JOURNAL_MEMORY_SECONDS, 1)
-        .with(ClawbusConfig.CLUSTER_PORT, portOne).with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + portTwo);
+    ClawbusConfig base = TestNodes.firstOfTwo(dir.resolve("one"), kafka.bootstrapServers(), portOne, portTwo)
+        .with(ClawbusConfig.API_KEYS, A + "=team-a," + B + "=team-b").with(ClawbusConfig.JOURNAL_MEMORY_SECONDS, 1);
     one = ClawbusNode.start(base);
-    two = ClawbusNode.start(base.with(ClawbusConfig.SIM, false).with(ClawbusConfig.VLLM_URL, one.config().vllmUrl())
-        .with(ClawbusConfig.DATA_DIR, dir.resolve("two").toString()).with(ClawbusConfig.CLUSTER_PORT, portTwo)
-        .with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + portOne).with(ClawbusConfig.DURABILITY, "off"));
+    two = ClawbusNode.start(TestNodes.secondOfTwo(base, one, dir.resolve("two"), portTwo)
+        .with(ClawbusConfig.DURABILITY, "off"));
   }
 
   @AfterAll

@@ -22,6 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * OpenAI's Responses API on the chat pipeline. {@code POST /v1/responses} is submitted like a chat request (the
@@ -188,16 +190,17 @@ final class ResponsesApi implements Submitter.Shape<ResponsesSink> {
    * or as it is after {@link #CANCEL_WAIT_MILLIS}. A finished response is answered as it is.
    */
   private void cancel(RoutingContext ctx) {
+    stopThen(ctx, now -> new Transition.Cancel(ErrorInfo.of(OpenAiError.cancelled()), now),
+        s -> ended(s, System.currentTimeMillis() + CANCEL_WAIT_MILLIS).map(ResponseAssembler::json));
+  }
+
+  /** Applies a transition that stops the response named in the path, then answers with what {@code answer} makes. */
+  private void stopThen(RoutingContext ctx, LongFunction<Transition> transition,
+      Function<StoredResponses.Stored, Future<String>> answer) {
     withResponse(ctx, s -> RequestsApi.stop(vertx, store, journal, s.record(),
-        new Transition.Cancel(ErrorInfo.of(OpenAiError.cancelled()), System.currentTimeMillis())).onComplete(ar -> {
-          if (ar.failed()) {
-            HttpErrors.send(ctx.response(), RequestsApi.storeUnavailable());
-            return;
-          }
-          ended(s, System.currentTimeMillis() + CANCEL_WAIT_MILLIS).onComplete(done -> {
-            if (done.failed()) HttpErrors.send(ctx.response(), RequestsApi.storeUnavailable());
-            else json(ctx.response(), done.result().json());
-          });
+        transition.apply(System.currentTimeMillis())).compose(out -> answer.apply(s)).onComplete(ar -> {
+          if (ar.failed()) HttpErrors.send(ctx.response(), RequestsApi.storeUnavailable());
+          else json(ctx.response(), ar.result());
         }));
   }
 
@@ -219,19 +222,14 @@ final class ResponsesApi implements Submitter.Shape<ResponsesSink> {
    * is no longer read and goes with Kafka's retention.
    */
   private void delete(RoutingContext ctx) {
-    withResponse(ctx, s -> RequestsApi.stop(vertx, store, journal, s.record(),
-        new Transition.Delete(ErrorInfo.of(OpenAiError.cancelled()), System.currentTimeMillis())).onComplete(ar -> {
-          if (ar.failed()) {
-            HttpErrors.send(ctx.response(), RequestsApi.storeUnavailable());
-            return;
-          }
-          // A finished answer leaves memory now; one that was still queued or running ends cancelled, and its
-          // journal leaves memory with the usual tail once it has ended.
-          Future<Void> forgotten = s.record().status().terminal() ? journal.forget(s.key()).otherwiseEmpty()
-              : Future.succeededFuture();
-          forgotten.onComplete(x -> json(ctx.response(), new JsonObject()
-              .put("id", s.context().responseId()).put("object", "response.deleted").put("deleted", true).encode()));
-        }));
+    stopThen(ctx, now -> new Transition.Delete(ErrorInfo.of(OpenAiError.cancelled()), now), s -> {
+      // A finished answer leaves memory now; one that was still queued or running ends cancelled, and its journal
+      // leaves memory with the usual tail once it has ended.
+      Future<Void> forgotten = s.record().status().terminal() ? journal.forget(s.key()).otherwiseEmpty()
+          : Future.succeededFuture();
+      return forgotten.map(x -> new JsonObject().put("id", s.context().responseId()).put("object", "response.deleted")
+          .put("deleted", true).encode());
+    });
   }
 
   private static void json(HttpServerResponse resp, String body) {
