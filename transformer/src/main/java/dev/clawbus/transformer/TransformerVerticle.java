@@ -33,10 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request side of the pipeline: translates a Responses API request into a chat body, validates a client request,
- * normalises it for vLLM, checks the loop guard, claims its id, and starts it. A new request is handed to this node's dispatcher at once (its vLLM call
- * starts while the request is written to Kafka {@link Topics#REQUESTS}, acks=all) and the reply — after which
- * the client is answered — comes only once Kafka has it; the dispatcher holds the output until then too.
+ * Request side of the pipeline: translates a Responses API request into a chat body, validates a client
+ * request, normalises it for vLLM, checks the loop guard, claims its id, and starts it. A new request is handed to
+ * this node's dispatcher at once (its vLLM call starts while the request is written to Kafka
+ * {@link Topics#REQUESTS}, acks=all) and the reply — after which the client is answered — comes only once Kafka has
+ * it; the dispatcher holds the output until then too.
  * A request that names an existing one of the same tenant (its id, idempotency key, or an identical body
  * within the dedupe window) is answered from that one instead.
  */
