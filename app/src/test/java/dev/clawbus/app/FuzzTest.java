@@ -33,13 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A storm of client mistakes against one node (seeded, so a failure reproduces): thousands of mutated
- * OpenClaw-shaped bodies, raw bytes, odd paths, methods and headers. Whatever comes in: no 5xx, every 4xx in
+ * OpenClaw-shaped bodies (chat completions, and the recorded OpenClaw Responses request for {@code /v1/responses},
+ * sharing one budget), raw bytes, odd paths, methods and headers. Whatever comes in: no 5xx, every 4xx in
  * OpenAI's error shape, no Java class name or stack text in any body, and the node healthy afterwards.
  */
 class FuzzTest {
   static final long SEED = Long.getLong("clawbus.fuzz.seed", 20261129L);
   static final int BODIES = Integer.getInteger("clawbus.fuzz.bodies", 2_400);
   static final int RAW = Integer.getInteger("clawbus.fuzz.raw", 600);
+  /** The share of the bodies that are Responses API requests. */
+  static final int RESPONSES_BODIES = BODIES / 3;
   static final Pattern INTERNALS = Pattern.compile(
       "(java|javax|jdk|sun|io\\.vertx|io\\.netty|com\\.hazelcast|com\\.fasterxml|org\\.apache|dev\\.clawbus)\\.[a-z]"
           + "|Exception\\b|\\bat [a-z]+\\.[a-z]+.*\\(.*\\.java:\\d+\\)");
@@ -47,7 +50,9 @@ class FuzzTest {
       "/v1/requests/%2e%2e", "/v1/models", "/tokenize", "/v1/completions", "/v1/responses", "/v1/files",
       "/v1/chat/completions/extra", "/", "/health", "/v1//chat//completions", "/v1/requests/" + "z".repeat(300),
       "/v1/requests/a%00b", "/v1/requests/r1/events?starting_after=-7", "/v1/requests/r1/events?starting_after=x",
-      "/metrics", "/admin/", "/v1/embeddings", "/detokenize"};
+      "/metrics", "/admin/", "/v1/embeddings", "/detokenize", "/v1/responses/resp_fuzz-id-1",
+      "/v1/responses/resp_fuzz-id-2/cancel", "/v1/responses/nope?stream=true&starting_after=-5",
+      "/v1/responses/resp_fuzz-id-3?stream=true&starting_after=abc", "/v1/responses/resp_%00"};
   static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
 
   @TempDir static Path dir;
@@ -75,7 +80,8 @@ class FuzzTest {
   void noClientMistakeIsA5xxOrShowsInternals() throws Exception {
     Random rnd = new Random(SEED);
     List<Case> cases = new ArrayList<>();
-    for (int i = 0; i < BODIES; i++) cases.add(mutatedBody(rnd, i));
+    for (int i = 0; i < BODIES - RESPONSES_BODIES; i++) cases.add(mutatedBody(rnd, i));
+    for (int i = 0; i < RESPONSES_BODIES; i++) cases.add(mutatedResponsesBody(rnd, i));
     for (int i = 0; i < RAW; i++) cases.add(rawCase(rnd, i));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Result> results = new CopyOnWriteArrayList<>();
@@ -160,6 +166,11 @@ class FuzzTest {
     StringBuilder what = new StringBuilder("mutations:");
     int n = 1 + rnd.nextInt(3);
     for (int k = 0; k < n; k++) what.append(' ').append(mutate(rnd, body));
+    return post(rnd, "/v1/chat/completions", body, what);
+  }
+
+  /** A mutated body as a POST: random headers, and now and then cut short. */
+  static Case post(Random rnd, String path, JsonObject body, StringBuilder what) {
     Map<String, String> headers = new java.util.HashMap<>();
     headers.put("content-type", "application/json");
     maybeHeaders(rnd, headers);
@@ -168,7 +179,27 @@ class FuzzTest {
       bytes = java.util.Arrays.copyOf(bytes, rnd.nextInt(Math.max(1, bytes.length)));
       what.append(" truncated");
     }
-    return new Case("POST", "/v1/chat/completions", bytes, headers, what.toString());
+    return new Case("POST", path, bytes, headers, what.toString());
+  }
+
+  /** One of {@code fields} set to a random value. */
+  static String randomField(Random rnd, JsonObject body, String[] fields) {
+    String f = fields[rnd.nextInt(fields.length)];
+    body.put(f, randomValue(rnd));
+    return f + "=random";
+  }
+
+  /** One of {@code fields} left out. */
+  static String removedField(Random rnd, JsonObject body, String[] fields) {
+    String f = fields[rnd.nextInt(fields.length)];
+    body.remove(f);
+    return "-" + f;
+  }
+
+  /** A model that does not exist. */
+  static String unknownModel(Random rnd, JsonObject body) {
+    body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
+    return "model";
   }
 
   static void maybeHeaders(Random rnd, Map<String, String> headers) {
@@ -204,14 +235,10 @@ class FuzzTest {
     JsonArray msgs = body.getValue("messages") instanceof JsonArray a ? a : null;
     switch (rnd.nextInt(12)) {
       case 0, 1 -> {
-        String f = FIELDS[rnd.nextInt(FIELDS.length)];
-        body.put(f, randomValue(rnd));
-        return f + "=random";
+        return randomField(rnd, body, FIELDS);
       }
       case 2 -> {
-        String f = FIELDS[rnd.nextInt(FIELDS.length)];
-        body.remove(f);
-        return "-" + f;
+        return removedField(rnd, body, FIELDS);
       }
       case 3 -> {
         body.put("stream_options", new JsonObject().put("include_usage", randomValue(rnd)));
@@ -273,12 +300,121 @@ class FuzzTest {
         return "response_format";
       }
       case 10 -> {
-        body.put("model", rnd.nextBoolean() ? "gpt-9" : "x".repeat(rnd.nextInt(400)));
-        return "model";
+        return unknownModel(rnd, body);
       }
       default -> {
         body.put("max_tokens", rnd.nextInt(3) - 1 + (rnd.nextBoolean() ? 0 : 5_000_000));
         return "max_tokens";
+      }
+    }
+  }
+
+  // ---- Responses API bodies --------------------------------------------------------------------------------
+
+  static final JsonObject RECORDED_RESPONSES = OpenClawRequests.responses();
+  static final String[] RESPONSES_FIELDS = {"model", "input", "stream", "instructions", "tools", "tool_choice",
+      "max_output_tokens", "temperature", "top_p", "parallel_tool_calls", "store", "background", "metadata",
+      "previous_response_id", "text", "reasoning", "truncation", "include", "user", "stream_options",
+      "max_tool_calls", "top_logprobs", "service_tier", "conversation", "prompt", "prompt_cache_key", "top_k", "stop"};
+  static final String[] ITEM_KEYS = {"type", "role", "content", "call_id", "name", "arguments", "output", "id",
+      "status", "summary", "encrypted_content"};
+
+  /** The recorded OpenClaw Responses request (system prompt shortened mostly), mutated. */
+  static Case mutatedResponsesBody(Random rnd, int i) {
+    JsonObject body = RECORDED_RESPONSES.copy().put("model", TestNodes.MODEL).put("stream", rnd.nextBoolean());
+    JsonArray input = body.getJsonArray("input");
+    if (rnd.nextInt(10) > 0) {
+      input.getJsonObject(0).put("content", new JsonArray().add(new JsonObject().put("type", "input_text")
+          .put("text", "You are a fuzzed assistant.")));
+    }
+    input.getJsonObject(input.size() - 1).put("content", new JsonArray().add(new JsonObject()
+        .put("type", "input_text").put("text", "fuzz responses " + i + " [[sim words=2]]")));
+    StringBuilder what = new StringBuilder("responses mutations:");
+    int n = 1 + rnd.nextInt(3);
+    for (int k = 0; k < n; k++) what.append(' ').append(mutateResponses(rnd, body));
+    return post(rnd, "/v1/responses", body, what);
+  }
+
+  static String mutateResponses(Random rnd, JsonObject body) {
+    JsonArray input = body.getValue("input") instanceof JsonArray a ? a : null;
+    switch (rnd.nextInt(12)) {
+      case 0, 1 -> {
+        return randomField(rnd, body, RESPONSES_FIELDS);
+      }
+      case 2 -> {
+        return removedField(rnd, body, RESPONSES_FIELDS);
+      }
+      case 3 -> {
+        if (input == null || input.isEmpty()) return "noop";
+        int i = rnd.nextInt(input.size());
+        if (input.getValue(i) instanceof JsonObject o && rnd.nextInt(4) > 0) {
+          String k = ITEM_KEYS[rnd.nextInt(ITEM_KEYS.length)];
+          o.put(k, randomValue(rnd));
+          return "input[" + i + "]." + k;
+        }
+        input.set(i, randomValue(rnd));
+        return "input[" + i + "]";
+      }
+      case 4 -> {
+        if (input == null || input.isEmpty() || !(input.getValue(rnd.nextInt(input.size())) instanceof JsonObject o)
+            || !(o.getValue("content") instanceof JsonArray parts) || parts.isEmpty()) {
+          return "noop";
+        }
+        String[] types = {"input_text", "output_text", "input_image", "input_file", "refusal", "text"};
+        parts.getJsonObject(0).put(rnd.nextBoolean() ? "type" : "text", rnd.nextBoolean()
+            ? types[rnd.nextInt(types.length)] : randomValue(rnd));
+        return "content part";
+      }
+      case 5 -> {
+        if (input == null) return "noop";
+        String callId = "call_" + rnd.nextInt(3);
+        switch (rnd.nextInt(4)) {
+          case 0 -> input.add(new JsonObject().put("type", "function_call").put("call_id", callId).put("name", "exec")
+              .put("arguments", rnd.nextBoolean() ? "{\"command\":\"ls\"}" : randomValue(rnd)));
+          case 1 -> input.add(new JsonObject().put("type", "function_call_output").put("call_id", callId)
+              .put("output", rnd.nextBoolean() ? "a.txt" : randomValue(rnd)));
+          case 2 -> input.add(new JsonObject().put("type", "reasoning").put("summary", new JsonArray()
+              .add(new JsonObject().put("type", "summary_text").put("text", randomValue(rnd)))));
+          default -> input.add(new JsonObject().put("type", rnd.nextBoolean() ? "web_search_call" : "item_reference")
+              .put("id", "x"));
+        }
+        return "item";
+      }
+      case 6 -> {
+        if (!(body.getValue("tools") instanceof JsonArray tools) || tools.isEmpty()) return "noop";
+        int i = rnd.nextInt(tools.size());
+        if (tools.getValue(i) instanceof JsonObject o) {
+          String[] keys = {"type", "name", "parameters", "description", "strict"};
+          String k = keys[rnd.nextInt(keys.length)];
+          o.put(k, k.equals("type") && rnd.nextBoolean() ? "web_search" : randomValue(rnd));
+          return "tools[" + i + "]." + k;
+        }
+        return "noop";
+      }
+      case 7 -> {
+        Object[] choices = {"none", "auto", "required", "sometimes", new JsonObject().put("type", "function"),
+            new JsonObject().put("type", "function").put("name", 5),
+            new JsonObject().put("type", "function").put("name", "exec"),
+            new JsonObject().put("type", "allowed_tools").put("mode", "auto").put("tools", new JsonArray()
+                .add(new JsonObject().put("type", "function").put("name", "exec")))};
+        body.put("tool_choice", choices[rnd.nextInt(choices.length)]);
+        return "tool_choice";
+      }
+      case 8 -> {
+        body.put("text", new JsonObject().put("format", new JsonObject().put("type", rnd.nextBoolean()
+            ? "json_schema" : randomValue(rnd)).put("name", randomValue(rnd)).put("schema", randomValue(rnd))));
+        return "text.format";
+      }
+      case 9 -> {
+        return unknownModel(rnd, body);
+      }
+      case 10 -> {
+        body.put("input", rnd.nextBoolean() ? "just a string [[sim words=2]]" : randomValue(rnd));
+        return "input";
+      }
+      default -> {
+        body.put("previous_response_id", rnd.nextBoolean() ? "resp_fuzz-id-" + rnd.nextInt(50) : randomValue(rnd));
+        return "previous_response_id";
       }
     }
   }

@@ -61,13 +61,10 @@ class SharingEndToEndTest {
         """.formatted(A, B, LIMITED, ADMIN));
     int portOne = LocalPorts.free("127.0.0.1");
     int portTwo = LocalPorts.free("127.0.0.1");
-    ClawbusConfig base = TestNodes.simNode(dir.resolve("one")).with(ClawbusConfig.KAFKA, kafka.bootstrapServers())
-        .with(TenancyOptions.TENANTS, tenants.toString()).with(ClawbusConfig.MAX_INFLIGHT, String.valueOf(CAP))
-        .with(ClawbusConfig.CLUSTER_PORT, portOne).with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + portTwo);
+    ClawbusConfig base = TestNodes.firstOfTwo(dir.resolve("one"), kafka.bootstrapServers(), portOne, portTwo)
+        .with(TenancyOptions.TENANTS, tenants.toString()).with(ClawbusConfig.MAX_INFLIGHT, String.valueOf(CAP));
     one = ClawbusNode.start(base);
-    two = ClawbusNode.start(base.with(ClawbusConfig.SIM, false).with(ClawbusConfig.VLLM_URL, one.config().vllmUrl())
-        .with(ClawbusConfig.DATA_DIR, dir.resolve("two").toString()).with(ClawbusConfig.CLUSTER_PORT, portTwo)
-        .with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + portOne));
+    two = ClawbusNode.start(TestNodes.secondOfTwo(base, one, dir.resolve("two"), portTwo));
   }
 
   @AfterAll

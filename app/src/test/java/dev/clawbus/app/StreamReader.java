@@ -17,6 +17,8 @@ final class StreamReader {
   /** When each event arrived (System.nanoTime), parallel to {@link #events}. */
   final List<Long> arrivals = new CopyOnWriteArrayList<>();
   volatile boolean ended;
+  /** When the request was sent (System.nanoTime). */
+  final long startedAt = System.nanoTime();
   volatile String requestId;
   private final Thread thread;
 

@@ -31,6 +31,19 @@ final class TestNodes {
         .withModels(new JsonObject().put(MODEL, new JsonObject().put("parser", "qwen3_coder")));
   }
 
+  /** The first of two nodes on one Kafka: the simulator's node, listing the second as a cluster member. */
+  static ClawbusConfig firstOfTwo(Path dataDir, String kafka, int clusterPort, int otherClusterPort) {
+    return simNode(dataDir).with(ClawbusConfig.KAFKA, kafka).with(ClawbusConfig.CLUSTER_PORT, clusterPort)
+        .with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + otherClusterPort);
+  }
+
+  /** The second node: {@code first}'s settings, the first node's simulator as its vLLM, its own data dir and port. */
+  static ClawbusConfig secondOfTwo(ClawbusConfig first, ClawbusNode one, Path dataDir, int clusterPort) {
+    return first.with(ClawbusConfig.SIM, false).with(ClawbusConfig.VLLM_URL, one.config().vllmUrl())
+        .with(ClawbusConfig.DATA_DIR, dataDir.toString()).with(ClawbusConfig.CLUSTER_PORT, clusterPort)
+        .with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + first.clusterPort());
+  }
+
   static HttpResponse<String> post(String url, String body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
         .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));

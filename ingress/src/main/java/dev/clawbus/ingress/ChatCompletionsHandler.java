@@ -1,169 +1,72 @@
 package dev.clawbus.ingress;
 
-import dev.clawbus.infra.config.ClawbusConfig;
-import dev.clawbus.infra.contract.Addresses;
 import dev.clawbus.infra.contract.Api;
 import dev.clawbus.infra.contract.ChunkWriter;
-import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestRecord;
-import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.Submission;
-import dev.clawbus.infra.journal.Journal;
-import dev.clawbus.infra.lifecycle.RequestStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
- * {@code POST /v1/chat/completions}. The request goes to the transformer with this instance's address for its
- * events; the transformer validates it, claims its id and starts it, and replies once it is durable. A request
- * that names an existing one of the same tenant (its {@code Idempotency-Key} or {@code X-Request-Id}, or an
- * identical body within the dedupe window: clients retry after errors) is answered from that one's journal.
- * A client that disconnects does not cancel generation.
+ * {@code POST /v1/chat/completions}, submitted by the {@link Submitter}: the answer is the journal's chunks as they are,
+ * as SSE ({@link SseResponse}) or folded into one {@code chat.completion} ({@link JsonResponse}).
  */
-final class ChatCompletionsHandler implements Handler<RoutingContext> {
-  private static final long SUBMIT_TIMEOUT_MILLIS = 30_000;
-  /** How long an attach waits for the record of a request that claimed its body a moment before. */
-  private static final long RECORD_WAIT_MILLIS = 10_000;
-
+final class ChatCompletionsHandler implements Handler<RoutingContext>, Submitter.Shape<ResponseSink> {
   private final Vertx vertx;
-  private final ClawbusConfig config;
-  private final Journal journal;
-  private final RequestStore store;
-  private final LiveRequests live;
-  private final Api api;
+  private final Submitter submitter;
+  private final long keepaliveMillis;
 
-  ChatCompletionsHandler(Vertx vertx, ClawbusConfig config, Journal journal, RequestStore store, LiveRequests live) {
+  ChatCompletionsHandler(Vertx vertx, Submitter submitter, long keepaliveMillis) {
     this.vertx = vertx;
-    this.config = config;
-    this.journal = journal;
-    this.store = store;
-    this.live = live;
-    this.api = Api.CHAT;
+    this.submitter = submitter;
+    this.keepaliveMillis = keepaliveMillis;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject body = IngressBodies.jsonObject(ctx);
-    if (body == null) return;
-    Caller caller = Caller.of(ctx);
-    String tenant = caller.tenant();
-    Submission.IdSource source = Boolean.TRUE.equals(ctx.get(RequestIds.CLIENT_GIVEN))
-        ? Submission.IdSource.CLIENT : Submission.IdSource.GENERATED;
-    String id = ctx.get(RequestIds.KEY);
-    String idemKey = ctx.request().getHeader("Idempotency-Key");
-    if (idemKey != null && !idemKey.isBlank()) {
-      if (idemKey.length() > 255) {
-        HttpErrors.send(ctx.response(), OpenAiError.invalidRequest(null,
-            "Invalid Idempotency-Key header: at most 255 characters."));
-        return;
-      }
-      id = "k" + sha256(tenant, idemKey.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
-      source = Submission.IdSource.IDEMPOTENCY_KEY;
-      ctx.response().putHeader(RequestIds.HEADER, id);
-    }
-    String hash = config.dedupeWindowSeconds() > 0 ? sha256(tenant, ctx.body().buffer().getBytes()) : null;
+    submitter.submit(ctx, Api.CHAT, this);
+  }
+
+  @Override
+  public ResponseSink sink(HttpServerResponse resp, boolean stream) {
+    return stream ? new SseResponse(vertx, resp, keepaliveMillis) : new JsonResponse(resp);
+  }
+
+  @Override
+  public boolean opensWithReply() {
+    return false;
+  }
+
+  @Override
+  public boolean queued(ResponseSink sink, Submission.Queued q, HttpServerResponse resp) {
+    if (sink instanceof SseResponse sse) sse.start(new ChunkWriter(q.completionId(), q.created(), q.model()));
+    return true;
+  }
+
+  @Override
+  public void immediate(ResponseSink sink, Submission sub, Submission.Immediate im) {
+    ChunkWriter w = new ChunkWriter("chatcmpl-" + sub.id(), sub.receivedAt() / 1000, im.model());
+    if (sink instanceof SseResponse sse) sse.start(w);
+    JsonObject body = sub.body();
     boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
-    ResponseSink sink = stream
-        ? new SseResponse(vertx, ctx.response(), config.keepaliveSeconds() * 1000L)
-        : new JsonResponse(ctx.response());
-    String key = RequestRecord.key(tenant, id);
-    // Registered before the request is handed on: its first events may arrive before the reply does.
-    EventFollower follower = new EventFollower(vertx, journal, key, -1, sink).onClose(() -> live.remove(key));
-    live.add(key, follower);
-    ctx.response().closeHandler(v -> follower.close());
-    Submission sub = new Submission(id, source, tenant, api, body, hash, System.currentTimeMillis(),
-        live.address(), null);
-    vertx.eventBus().<Submission.Reply>request(Addresses.TRANSFORM, sub,
-            new DeliveryOptions().setSendTimeout(SUBMIT_TIMEOUT_MILLIS))
-        .onSuccess(reply -> {
-          Submission.Reply r = reply.body();
-          r.headers().forEach(ctx.response()::putHeader);
-          if (r instanceof Submission.Refused no) {
-            follower.close();
-            HttpErrors.send(ctx.response(), no.status(), no.errorJson());
-          } else if (r instanceof Submission.Queued q) {
-            sink.start(new ChunkWriter(q.completionId(), q.created(), q.model()));
-            follower.live();
-          } else if (r instanceof Submission.Attach a) {
-            follower.close();
-            attach(ctx, a.key(), a.existing(), stream);
-          } else if (r instanceof Submission.Immediate im) {
-            ChunkWriter w = new ChunkWriter("chatcmpl-" + sub.id(), sub.receivedAt() / 1000, im.model());
-            sink.start(w);
-            answerDirectly(sink, w, im.text(), body);
-            follower.close();
-          }
-        })
-        .onFailure(err -> {
-          follower.close();
-          HttpErrors.send(ctx.response(), HttpErrors.fromBus(err));
-        });
+    boolean usage = body.getValue("stream_options") instanceof JsonObject so
+        && Boolean.TRUE.equals(so.getValue("include_usage"));
+    Submitter.ownAnswer(sink, w, im.text(), !stream || usage);
   }
 
-  /** Answers from an existing request's journal and then live, in the shape this client asked for. */
-  private void attach(RoutingContext ctx, String key, RequestRecord known, boolean stream) {
-    String id = key.substring(key.indexOf('/') + 1);
-    ctx.response().putHeader(RequestIds.HEADER, id);
-    (known != null ? Future.succeededFuture(known) : recordOf(key, System.currentTimeMillis() + RECORD_WAIT_MILLIS))
-        .onSuccess(rec -> {
-          if (rec == null) {
-            HttpErrors.send(ctx.response(), OpenAiError.server(503, "request_not_ready",
-                "request " + id + " was claimed but never queued; retry."));
-            return;
-          }
-          ResponseSink sink = stream
-              ? new SseResponse(vertx, ctx.response(), config.keepaliveSeconds() * 1000L)
-              : new JsonResponse(ctx.response());
-          sink.start(writerFor(rec));
-          EventFollower follower = new EventFollower(vertx, journal, key, -1, sink);
-          ctx.response().closeHandler(v -> follower.close());
-          follower.follow();
-        }).onFailure(err -> HttpErrors.send(ctx.response(), HttpErrors.fromBus(err)));
-  }
-
-  /** A request that claimed its body a moment ago is still being stored: its record appears within moments. */
-  private Future<RequestRecord> recordOf(String key, long deadline) {
-    return store.get(key).compose(r -> r != null || System.currentTimeMillis() > deadline
-        ? Future.succeededFuture(r)
-        : vertx.timer(20).compose(t -> recordOf(key, deadline)));
+  @Override
+  public Future<ResponseSink> attached(HttpServerResponse resp, RequestRecord existing, boolean stream) {
+    ResponseSink sink = sink(resp, stream);
+    if (sink instanceof SseResponse sse) sse.start(writerFor(existing));
+    return Future.succeededFuture(sink);
   }
 
   static ChunkWriter writerFor(RequestRecord r) {
     return new ChunkWriter(r.completionId() == null ? "chatcmpl-" + r.id() : r.completionId(), r.created(),
         r.model());
-  }
-
-  static String sha256(String prefix, byte[] body) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(prefix.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0);
-      return HexFormat.of().formatHex(d.digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** An answer clawbus gives itself (the loop guard's stop), in the same event form as a model's. */
-  private static void answerDirectly(ResponseSink sink, ChunkWriter w, String text, JsonObject body) {
-    long seq = 0;
-    sink.accept(StreamEvent.chunk(seq++, w.role()));
-    sink.accept(StreamEvent.chunk(seq++, w.content(text)));
-    sink.accept(StreamEvent.chunk(seq++, w.finish("stop")));
-    boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
-    boolean usage = body.getValue("stream_options") instanceof JsonObject so
-        && Boolean.TRUE.equals(so.getValue("include_usage"));
-    if (!stream || usage) {
-      sink.accept(StreamEvent.chunk(seq++, w.usage(0, 0)));
-    }
-    sink.accept(StreamEvent.done(seq));
   }
 }

@@ -45,6 +45,7 @@ final class EventFollower {
   private boolean reading;
   private boolean polling;
   private boolean paused;
+  private boolean held;
   private boolean catchingUp;
   private boolean missedLive;
   private boolean checkingArchive;
@@ -68,9 +69,20 @@ final class EventFollower {
     return ended.future();
   }
 
+  /**
+   * Events that arrive live before {@link #live} are left to the journal: for a sink that can only be opened with the
+   * transformer's reply (a Responses answer needs the response's context).
+   */
+  EventFollower hold() {
+    held = true;
+    return this;
+  }
+
   /** Events arrive live ({@link #deliver}); the journal is read only when they stop coming for a while. */
   EventFollower live() {
-    timer = vertx.setTimer(LIVE_CHECK_MILLIS, t -> checkLive());
+    held = false;
+    if (missedLive) catchUp();
+    if (!closed && timer < 0) timer = vertx.setTimer(LIVE_CHECK_MILLIS, t -> checkLive());
     return this;
   }
 
@@ -124,7 +136,7 @@ final class EventFollower {
   void deliver(EventBatch batch) {
     lastActivity = System.currentTimeMillis();
     if (closed) return;
-    if (paused || catchingUp) {
+    if (paused || catchingUp || held) {
       missedLive = true; // the journal has it: read from there when the client can take more
       return;
     }

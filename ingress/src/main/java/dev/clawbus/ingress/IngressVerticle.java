@@ -11,6 +11,7 @@ import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.toolrunner.ExecClient;
 import dev.clawbus.toolrunner.NodeRegistry;
+import dev.clawbus.responses.StoredResponses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OpenAI-compatible HTTP API. It never calls vLLM for chat completions: those go over the event bus
- * to the transformer and come back as events; it does read vLLM's model list and health, and passes
+ * The OpenAI-compatible HTTP API. It never calls vLLM for chat completions or responses: those go over the event
+ * bus to the transformer and come back as events; it does read vLLM's model list and health, and passes
  * other {@code /v1/*} endpoints through.
  */
 public final class IngressVerticle extends VerticleBase {
@@ -83,8 +84,11 @@ public final class IngressVerticle extends VerticleBase {
     hz = node.hazelcast();
     Journal journal = node.journal();
     LiveRequests live = new LiveRequests();
-    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, config, journal, node.store(),
-        live));
+    long keepaliveMillis = config.keepaliveSeconds() * 1000L;
+    Submitter submitter = new Submitter(vertx, config, journal, node.store(), live);
+    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(vertx, submitter, keepaliveMillis));
+    new ResponsesApi(vertx, submitter, journal, node.store(),
+        new StoredResponses(node.store(), journal, node.envelopes()), keepaliveMillis).mount(router);
     new RequestsApi(vertx, journal, node.store(), config.keepaliveSeconds() * 1000L).mount(router);
     new NodesApi(vertx, new NodeRegistry(vertx, hz, NodeRegistry.DEFAULT_STALE_AFTER), exec, auth::admin,
         config.keepaliveSeconds() * 1000L).mount(router);

@@ -1,6 +1,5 @@
 package dev.clawbus.ingress;
 
-import dev.clawbus.infra.contract.ChunkWriter;
 import dev.clawbus.infra.contract.CompletionAssembler;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,9 +14,6 @@ final class JsonResponse implements ResponseSink {
   JsonResponse(HttpServerResponse resp) {
     this.resp = resp;
   }
-
-  @Override
-  public void start(ChunkWriter writer) {}
 
   @Override
   public boolean accept(StreamEvent e) {

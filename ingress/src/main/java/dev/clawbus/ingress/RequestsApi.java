@@ -8,6 +8,7 @@ import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.journal.Journal;
+import dev.clawbus.infra.lifecycle.Lifecycle;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.lifecycle.Transition;
 import io.vertx.core.Future;
@@ -57,6 +58,12 @@ final class RequestsApi {
    */
   static void withRecord(RoutingContext ctx, RequestStore store, Consumer<RequestRecord> then) {
     String id = ctx.pathParam("id");
+    withRecord(ctx, store, id, notFound(id), then);
+  }
+
+  /** As {@link #withRecord(RoutingContext, RequestStore, Consumer)} for request {@code id}, answering {@code notFound}. */
+  static void withRecord(RoutingContext ctx, RequestStore store, String id, OpenAiError notFound,
+      Consumer<RequestRecord> then) {
     Caller caller = Caller.of(ctx);
     Future<RequestRecord> found;
     if (caller.admin()) {
@@ -68,8 +75,8 @@ final class RequestsApi {
     }
     found.onComplete(ar -> {
       RequestRecord r = ar.succeeded() ? ar.result() : null;
-      if (r == null) {
-        HttpErrors.send(ctx.response(), notFound(id));
+      if (r == null || r.deleted()) {
+        HttpErrors.send(ctx.response(), notFound);
       } else {
         then.accept(r);
       }
@@ -131,27 +138,36 @@ final class RequestsApi {
    * aborted where it runs (or by whoever takes it over, if that node dies first).
    */
   private void cancel(RoutingContext ctx) {
-    withRecord(ctx, store, rec -> {
+    withRecord(ctx, store, rec -> stop(vertx, store, journal, rec,
+        new Transition.Cancel(ErrorInfo.of(OpenAiError.cancelled()), System.currentTimeMillis())).onComplete(ar -> {
+          if (ar.failed()) {
+            HttpErrors.send(ctx.response(), storeUnavailable());
+          } else if (ar.result().record() == null) {
+            HttpErrors.send(ctx.response(), notFound(rec.id()));
+          } else {
+            json(ctx, ar.result().record().publicView());
+          }
+        }));
+  }
+
+  static OpenAiError storeUnavailable() {
+    return OpenAiError.server(503, "store_unavailable", "the request could not be changed now; retry.");
+  }
+
+  /**
+   * Applies a transition that stops a request ({@link Transition.Cancel}, {@link Transition.Delete}) and does what it
+   * implies: a queued request it cancelled gets its terminal error event in the journal here (nobody runs it, and
+   * nobody ever will: its waiting clients need the ending), and a live one's run is told to stop.
+   */
+  static Future<Lifecycle.Outcome> stop(Vertx vertx, RequestStore store, Journal journal, RequestRecord rec,
+      Transition t) {
+    return store.apply(rec.key(), t).compose(out -> {
+      RequestRecord after = out.record();
+      if (!out.changed() || after == null || rec.status().terminal()) return Future.succeededFuture(out);
+      vertx.eventBus().publish(Addresses.CANCEL, after.key());
+      if (after.status() != Status.CANCELLED) return Future.succeededFuture(out);
       OpenAiError e = OpenAiError.cancelled();
-      store.apply(rec.key(), new Transition.Cancel(ErrorInfo.of(e), System.currentTimeMillis())).onComplete(ar -> {
-        if (ar.failed()) {
-          HttpErrors.send(ctx.response(), OpenAiError.server(503, "store_unavailable",
-              "the request could not be cancelled now; retry."));
-          return;
-        }
-        RequestRecord after = ar.result().record();
-        if (after == null) {
-          HttpErrors.send(ctx.response(), notFound(rec.id()));
-          return;
-        }
-        Future<Void> closed = Future.succeededFuture();
-        if (ar.result().changed() && after.status() == Status.CANCELLED) {
-          // Nobody runs it, and nobody ever will: its waiting clients get the terminal event from here.
-          closed = journal.endWithError(after.key(), e.status(), e.body().encode());
-        }
-        if (ar.result().changed()) vertx.eventBus().publish(Addresses.CANCEL, after.key());
-        closed.onComplete(x -> json(ctx, after.publicView()));
-      });
+      return journal.endWithError(after.key(), e.status(), e.body().encode()).otherwiseEmpty().map(out);
     });
   }
 

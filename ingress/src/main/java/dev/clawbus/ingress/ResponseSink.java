@@ -4,9 +4,6 @@ import dev.clawbus.infra.contract.StreamEvent;
 
 /** Where a request's events go on their way to the client: an SSE stream or one JSON answer. */
 interface ResponseSink {
-  /** The request is queued; chunks (and keepalives) will use this writer's id, created and model. */
-  void start(dev.clawbus.infra.contract.ChunkWriter writer);
-
   /** The next event; returns true when it was terminal and the response is finished. */
   boolean accept(StreamEvent event);
 

@@ -1,162 +1,38 @@
 package dev.clawbus.ingress;
 
 import dev.clawbus.infra.contract.ChunkWriter;
-import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Relays events as Server-Sent Events. Headers go out with the first event, so an error before any
- * output (a vLLM 400, say) is still a proper HTTP error; whenever nothing was written for a keepalive period an
- * empty-delta chunk is sent, because OpenClaw's idle timer ignores SSE comments: the gap between two data events
- * never exceeds the period (plus timer jitter). Each event carries {@code id: <seq>} so a client can resume.
+ * Relays a chat completion's events as Server-Sent Events, each as it is in the journal: {@code id: <seq>} (so a
+ * client can resume) and {@code data: <chunk>}. The keepalive is an empty-delta chunk of the same completion.
  */
-final class SseResponse implements ResponseSink {
-  private final Vertx vertx;
-  private final HttpServerResponse resp;
-  private final long keepaliveMillis;
+final class SseResponse extends SseSink {
   private ChunkWriter writer;
-  private long timer = -1;
-  private long lastWrite = System.currentTimeMillis();
-  private boolean finished;
 
   SseResponse(Vertx vertx, HttpServerResponse resp, long keepaliveMillis) {
-    this.vertx = vertx;
-    this.resp = resp;
-    this.keepaliveMillis = keepaliveMillis;
+    super(vertx, resp, keepaliveMillis);
   }
 
-  @Override
-  public void start(ChunkWriter writer) {
+  /** The request is queued: keepalive chunks use this writer's id, created and model. */
+  void start(ChunkWriter writer) {
     this.writer = writer;
-    if (keepaliveMillis > 0 && !finished && timer < 0) {
-      armKeepalive(keepaliveMillis - (System.currentTimeMillis() - lastWrite));
-    }
+    startKeepalive();
   }
 
-  /**
-   * One timer, re-armed for exactly what is left of the period since the last write: no timer work per token,
-   * and a keepalive goes out the moment a full period passed without data.
-   */
-  private void armKeepalive(long delay) {
-    timer = vertx.setTimer(Math.max(1, delay), t -> {
-      timer = -1;
-      if (finished) return;
-      long idle = System.currentTimeMillis() - lastWrite;
-      if (idle >= keepaliveMillis && !resp.writeQueueFull()) {
-        write(Buffer.buffer("data: ").appendString(writer.keepalive()).appendString("\n\n"));
-        idle = 0;
-      }
-      armKeepalive(keepaliveMillis - idle);
-    });
-  }
-
-  /** A batch goes out in one write: one syscall per batch instead of one per token. */
   @Override
-  public boolean acceptAll(java.util.List<StreamEvent> events) {
-    if (events.size() == 1 || (!resp.headWritten() && asHttpError(events.get(0)))) {
-      return ResponseSink.super.acceptAll(events);
-    }
-    if (finished) return true;
-    Buffer b = Buffer.buffer(events.size() * 256);
-    StreamEvent last = null;
-    for (StreamEvent e : events) {
-      append(b, e);
-      last = e;
-      if (e.terminal()) break;
-    }
-    write(b);
-    if (last.terminal()) {
-      end();
-      return true;
-    }
-    return false;
+  protected void keepalive(Buffer b) {
+    b.appendString("data: ").appendString(writer.keepalive()).appendString("\n\n");
   }
 
-  /**
-   * An error before any output is a proper HTTP error (a vLLM 400, say); a cancellation is not the request's
-   * fault, so its stream opens and ends with the error event.
-   */
-  private static boolean asHttpError(StreamEvent e) {
-    return e.type() == StreamEvent.ERROR && e.status() != OpenAiError.CANCELLED_STATUS;
-  }
-
-  private static void append(Buffer b, StreamEvent e) {
+  @Override
+  protected void append(Buffer b, StreamEvent e) {
     if (e.type() != StreamEvent.ERROR) {
       b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
     }
     b.appendString("data: ").appendString(e.data()).appendString("\n\n");
-  }
-
-  private void end() {
-    finished = true;
-    close();
-    if (!resp.ended() && !resp.closed()) resp.end();
-  }
-
-  @Override
-  public boolean accept(StreamEvent e) {
-    if (finished) return true;
-    if (!resp.headWritten() && asHttpError(e)) {
-      finished = true;
-      close();
-      HttpErrors.send(resp, e.status(), e.data());
-      return true;
-    }
-    Buffer b = Buffer.buffer(e.data().length() + 24);
-    append(b, e);
-    write(b);
-    if (e.terminal()) {
-      end();
-      return true;
-    }
-    return false;
-  }
-
-  /** Ends an SSE response that has nothing more to send. */
-  void finish() {
-    finished = true;
-    close();
-    if (resp.ended() || resp.closed()) return;
-    if (!resp.headWritten()) {
-      write(Buffer.buffer());
-    }
-    resp.end();
-  }
-
-  private void write(Buffer b) {
-    if (resp.ended() || resp.closed()) return;
-    if (!resp.headWritten()) {
-      resp.setStatusCode(200)
-          .putHeader("content-type", "text/event-stream; charset=utf-8")
-          .putHeader("cache-control", "no-cache")
-          .putHeader("x-accel-buffering", "no")
-          .setChunked(true);
-    }
-    lastWrite = System.currentTimeMillis();
-    resp.write(b);
-  }
-
-  @Override
-  public boolean full() {
-    return !resp.closed() && !resp.ended() && resp.writeQueueFull();
-  }
-
-  @Override
-  public void onDrain(Runnable action) {
-    resp.drainHandler(v -> {
-      resp.drainHandler(null);
-      action.run();
-    });
-  }
-
-  @Override
-  public void close() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
   }
 }

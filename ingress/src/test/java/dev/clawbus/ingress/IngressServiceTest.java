@@ -320,4 +320,229 @@ class IngressServiceTest {
       assertTrue(at.get(i) - at.get(i - 1) >= 800, "keepalives are not sent more often than needed: " + at);
     }
   }
+
+  /** The context the transformer replies with for a Responses request of this body. */
+  static JsonObject responsesContext(Submission s, JsonObject body) {
+    return dev.clawbus.responses.ResponsesRequestTranslator.translate(body, null).context(s.id(), 1).toJson();
+  }
+
+  static JsonObject responsesBody(boolean stream) {
+    return new JsonObject().put("model", "m").put("input", "hi").put("stream", stream);
+  }
+
+  /** The data lines of an SSE body, each with its event line checked against its type. */
+  static List<JsonObject> frames(String body) {
+    List<JsonObject> out = new ArrayList<>();
+    for (String block : body.split("\n\n")) {
+      if (block.isBlank()) continue;
+      String[] lines = block.split("\n");
+      assertEquals(2, lines.length, "event: and data: only: " + block);
+      JsonObject data = new JsonObject(lines[1].substring("data: ".length()));
+      assertEquals("event: " + data.getString("type"), lines[0]);
+      out.add(data);
+    }
+    return out;
+  }
+
+  /**
+   * A Responses answer can only be opened with the transformer's reply (it carries the response's context): events
+   * that arrive before it are read from the journal, none lost, none twice.
+   */
+  @Test
+  void responsesEventsThatArriveBeforeTheReplyAreNotLost() throws Exception {
+    transformer = m -> {
+      Submission s = m.body();
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      var writer = node.journal().writer(s.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, s.replyTo(), null);
+      writer.append(StreamEvent.chunk(0, w.role()));
+      writer.append(StreamEvent.chunk(1, w.content("Hello")));
+      writer.append(StreamEvent.chunk(2, w.content(" there")));
+      writer.append(StreamEvent.chunk(3, w.finish("stop")));
+      writer.append(StreamEvent.chunk(4, w.usage(3, 2)));
+      writer.append(StreamEvent.done(5));
+      // The answer is journaled and sent live before the reply goes out.
+      vertx.setTimer(300, t -> m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m",
+          responsesContext(s, responsesBody(true)), java.util.Map.of())));
+    };
+    HttpResponse<String> r = post("/v1/responses", responsesBody(true).encode(), "sk-a");
+    assertEquals(200, r.statusCode(), r.body());
+    List<JsonObject> frames = frames(r.body());
+    for (int i = 0; i < frames.size(); i++) assertEquals(i, frames.get(i).getLong("sequence_number"));
+    assertEquals("response.completed", frames.get(frames.size() - 1).getString("type"));
+    assertEquals("Hello there", frames.get(frames.size() - 1).getJsonObject("response").getJsonArray("output")
+        .getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
+    assertEquals(2, frames.stream().filter(f -> "response.output_text.delta".equals(f.getString("type"))).count());
+  }
+
+  /**
+   * A Responses stream that waits: the first keepalive period brings the opening events, then a keepalive event
+   * naming the last sequence number sent, once per period, never a longer gap.
+   */
+  @Test
+  void aWaitingResponsesStreamOpensThenKeepsAliveOncePerPeriod() throws Exception {
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(true)),
+          java.util.Map.of()));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      // Events that make no Responses event (the role, whitespace held back) are no data for the idle timer.
+      vertx.setTimer(1_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("\n\n")))).encode()));
+      vertx.setTimer(3_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 1,
+          List.of(StreamEvent.chunk(2, w.content("late")), StreamEvent.chunk(3, w.finish("stop")),
+              StreamEvent.done(4))).encode()));
+    };
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/responses")).timeout(Duration.ofSeconds(30))
+        .header("authorization", "Bearer sk-a").POST(HttpRequest.BodyPublishers.ofString(responsesBody(true).encode()))
+        .build();
+    long start = System.nanoTime();
+    List<Long> at = new ArrayList<>();
+    List<JsonObject> data = new ArrayList<>();
+    HttpResponse<Stream<String>> r = HTTP.send(req, HttpResponse.BodyHandlers.ofLines());
+    r.body().forEach(line -> {
+      if (line.startsWith("data: ")) {
+        at.add((System.nanoTime() - start) / 1_000_000);
+        data.add(new JsonObject(line.substring(6)));
+      }
+    });
+    assertEquals("response.created", data.get(0).getString("type"), "the first period opens the stream");
+    assertEquals("response.in_progress", data.get(1).getString("type"));
+    long keepalives = data.stream().filter(d -> "keepalive".equals(d.getString("type"))).count();
+    assertTrue(keepalives >= 2, "keepalives while waiting: " + data);
+    for (JsonObject d : data) {
+      if ("keepalive".equals(d.getString("type"))) assertEquals(1L, d.getLong("sequence_number"), d.encode());
+    }
+    long previous = 0;
+    for (long t : at) {
+      assertTrue(t - previous <= 1_250, "no gap above the 1 s period (plus jitter): " + at);
+      previous = t;
+    }
+    assertEquals("response.completed", data.get(data.size() - 1).getString("type"));
+  }
+
+  /** Before anything was written an error is an HTTP error, streamed or not; after output it is the response's. */
+  @Test
+  void aResponsesErrorBeforeOutputIsAnHttpErrorAndAfterItTheResponseFails() throws Exception {
+    String overflow = new OpenAiError(400, "invalid_request_error", "context_length_exceeded", "input",
+        "This model's maximum context length is 10 tokens.").body().encode();
+    for (boolean stream : new boolean[] {true, false}) {
+      transformer = m -> {
+        Submission s = m.body();
+        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+            java.util.Map.of()));
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, 400, overflow)))
+            .encode());
+      };
+      JsonObject e = error(post("/v1/responses", responsesBody(stream).encode(), "sk-a"), 400);
+      assertEquals("context_length_exceeded", e.getString("code"));
+
+      transformer = m -> {
+        Submission s = m.body();
+        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+            java.util.Map.of()));
+        ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
+            StreamEvent.chunk(1, w.content("part")), StreamEvent.error(2, 503,
+                OpenAiError.server(503, "vllm_unavailable", "vLLM is gone.").body().encode()))).encode());
+      };
+      HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
+      assertEquals(200, r.statusCode(), r.body());
+      JsonObject response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
+          : new JsonObject(r.body());
+      assertEquals("failed", response.getString("status"));
+      assertEquals("server_error", response.getJsonObject("error").getString("code"));
+
+      // A cancellation is not the request's fault: the answer is the response, cancelled.
+      transformer = m -> {
+        Submission s = m.body();
+        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+            java.util.Map.of()));
+        OpenAiError c = OpenAiError.cancelled();
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, c.status(),
+            c.body().encode()))).encode());
+      };
+      r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
+      assertEquals(200, r.statusCode(), r.body());
+      response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
+          : new JsonObject(r.body());
+      assertEquals("cancelled", response.getString("status"));
+    }
+  }
+
+  /**
+   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
+   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
+   */
+  @Test
+  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
+    String id = "cancel-resp-0001";
+    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(responsesBody(false)
+        .put("background", true), null).context(id, 1).toJson();
+    RequestEnvelope env = new RequestEnvelope(id, "team-a", Api.RESPONSES, "m", "chatcmpl-" + id, 1, false, true,
+        true, "none", "split", new JsonObject().put("messages", new JsonArray()), 1000, 0, node.member(), null, null,
+        context, 0);
+    node.envelopes().keep(env).await(10, TimeUnit.SECONDS);
+    RequestRecord r = RequestRecord.queued(env, node.member(), "n");
+    node.store().create(r).await(10, TimeUnit.SECONDS);
+    node.store().apply(r.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
+    ChunkWriter w = ChunkWriter.of(env);
+    var writer = node.journal().writer(r.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
+    vertx.runOnContext(v -> {
+      writer.append(StreamEvent.chunk(0, w.role()));
+      writer.append(StreamEvent.chunk(1, w.content("partial")));
+    });
+    var run = vertx.eventBus().<String>consumer(Addresses.CANCEL, m -> {
+      if (!m.body().equals(r.key())) return;
+      vertx.setTimer(500, t -> {
+        OpenAiError e = OpenAiError.cancelled();
+        writer.append(StreamEvent.error(2, e.status(), e.body().encode()));
+        node.store().apply(r.key(), new Transition.Finish(node.member(), Status.CANCELLED,
+            dev.clawbus.infra.contract.ErrorInfo.of(e), null, null, System.currentTimeMillis()));
+      });
+    });
+    run.completion().await(10, TimeUnit.SECONDS);
+    try {
+      dev.clawbus.infra.testing.Eventually.until(() -> new JsonObject(get("/v1/responses/resp_" + id, "sk-a").body())
+          .getJsonArray("output").size() == 1, Duration.ofSeconds(10));
+      assertEquals(404, post("/v1/responses/resp_" + id + "/cancel", "", "sk-b").statusCode(), "not B's to cancel");
+      HttpResponse<String> cancelled = post("/v1/responses/resp_" + id + "/cancel", "", "sk-a");
+      assertEquals(200, cancelled.statusCode(), cancelled.body());
+      JsonObject response = new JsonObject(cancelled.body());
+      assertEquals("cancelled", response.getString("status"), response.encode());
+      assertEquals("partial", response.getJsonArray("output").getJsonObject(0).getJsonArray("content")
+          .getJsonObject(0).getString("text"));
+    } finally {
+      run.unregister();
+    }
+  }
+
+  /** A background stream opens at once, queued: its client learns the id to resume with before anything runs. */
+  @Test
+  void aBackgroundStreamOpensAtOnce() throws Exception {
+    JsonObject body = responsesBody(true).put("background", true);
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, body), java.util.Map.of()));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      vertx.setTimer(2_000, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("later")),
+              StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3))).encode()));
+    };
+    long start = System.nanoTime();
+    List<Long> at = new ArrayList<>();
+    List<JsonObject> data = new ArrayList<>();
+    HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/responses")).timeout(Duration.ofSeconds(30))
+        .header("authorization", "Bearer sk-a").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+        HttpResponse.BodyHandlers.ofLines()).body().forEach(line -> {
+          if (line.startsWith("data: ")) {
+            at.add((System.nanoTime() - start) / 1_000_000);
+            data.add(new JsonObject(line.substring(6)));
+          }
+        });
+    assertEquals("response.created", data.get(0).getString("type"));
+    assertEquals("queued", data.get(0).getJsonObject("response").getString("status"));
+    assertEquals("response.queued", data.get(1).getString("type"));
+    assertTrue(at.get(0) < 800, "at once, not after a keepalive period: " + at);
+    assertEquals("response.completed", data.get(data.size() - 1).getString("type"));
+  }
 }

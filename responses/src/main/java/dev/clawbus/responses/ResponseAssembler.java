@@ -1,6 +1,8 @@
 package dev.clawbus.responses;
 
 import dev.clawbus.infra.contract.ChunkWriter;
+import dev.clawbus.infra.contract.OpenAiError;
+import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.StreamEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +62,26 @@ public final class ResponseAssembler {
   /** The output items, e.g. for {@link PreviousResponse}. */
   public JsonArray output() {
     return new JsonObject(json()).getJsonArray("output");
+  }
+
+  /**
+   * The response object of a kept request: its journal events so far, and what its record says (when it finished;
+   * the recorded error of a request that ended without a terminal event in the journal, one that could not be
+   * queued).
+   */
+  public static ResponseAssembler of(ResponseContext ctx, RequestRecord r, List<StreamEvent> events) {
+    ResponseAssembler a = new ResponseAssembler(ctx).completedAt(completedAt(r)).acceptAll(events);
+    if (r.status().terminal() && !a.finished() && r.error() != null) {
+      OpenAiError e = r.error().toError();
+      a.accept(StreamEvent.error(Long.MAX_VALUE, e.status(), e.body().encode()));
+    }
+    return a;
+  }
+
+  /** When a finished request completed (seconds since the epoch), as its record says; null before it finished. */
+  public static Long completedAt(RequestRecord r) {
+    if (!r.status().terminal()) return null;
+    return (r.finishedAt() != null ? r.finishedAt() : r.updatedAt()) / 1000;
   }
 
   /**

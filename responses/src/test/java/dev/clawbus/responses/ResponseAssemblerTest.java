@@ -190,4 +190,34 @@ class ResponseAssemblerTest {
     assertEquals(2, out.size());
     assertEquals("function_call", out.getJsonObject(1).getString("type"));
   }
+
+  static dev.clawbus.infra.contract.RequestRecord record(dev.clawbus.infra.contract.Status status, Long finishedAt,
+      dev.clawbus.infra.contract.ErrorInfo error) {
+    dev.clawbus.infra.contract.RequestEnvelope env = new dev.clawbus.infra.contract.RequestEnvelope("req1", "t",
+        dev.clawbus.infra.contract.Api.RESPONSES, "m", "chatcmpl-req1", 1, true, true, false, "none", "split",
+        new JsonObject(), 1_000, 0, "o", null, null, null, 0);
+    return dev.clawbus.infra.contract.RequestRecord.queued(env, "o", "n")
+        .with(status, 1, "o", "n", false, 9_999, 2_000L, finishedAt, error);
+  }
+
+  @Test
+  void aKeptResponseShowsWhenItFinishedAndAnEndingItsJournalLacks() {
+    var running = record(dev.clawbus.infra.contract.Status.RUNNING, null, null);
+    assertNull(ResponseAssembler.completedAt(running), "not finished: no completed_at");
+    ResponseAssembler live = ResponseAssembler.of(Contexts.streaming(), running, ChatJournal.text("Hi").list()
+        .subList(0, 2));
+    assertEquals("in_progress", live.status());
+
+    var done = record(dev.clawbus.infra.contract.Status.DONE, 1_760_000_123_456L, null);
+    assertEquals(1_760_000_123L, ResponseAssembler.completedAt(done));
+    Response r = Sdk.response(ResponseAssembler.of(Contexts.streaming(), done, ChatJournal.text("Hi").list()).json());
+    assertEquals(1_760_000_123.0, r.completedAt().orElseThrow());
+
+    // Failed before it was queued: nothing in the journal says so, the record does.
+    var failed = record(dev.clawbus.infra.contract.Status.FAILED, 1_760_000_200_000L,
+        new dev.clawbus.infra.contract.ErrorInfo(503, "service_unavailable", "queue_unavailable", "Kafka is down."));
+    ResponseAssembler a = ResponseAssembler.of(Contexts.streaming(), failed, List.of());
+    assertEquals("failed", a.status());
+    assertEquals("Kafka is down.", Sdk.response(a.json()).error().orElseThrow().message());
+  }
 }

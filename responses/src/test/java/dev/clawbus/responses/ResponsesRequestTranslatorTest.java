@@ -334,10 +334,7 @@ class ResponsesRequestTranslatorTest {
 
   @Test
   void theRecordedOpenClawRequest() throws Exception {
-    JsonObject recorded;
-    try (var in = getClass().getResourceAsStream("/openclaw/responses-api-request.json")) {
-      recorded = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-    }
+    JsonObject recorded = dev.clawbus.infra.testing.OpenClawRequests.responses();
     Translation t = ResponsesRequestTranslator.translate(recorded, null);
     JsonObject body = t.chatBody();
     JsonArray m = body.getJsonArray("messages");

@@ -15,9 +15,9 @@ import java.util.Set;
 /**
  * The official OpenAI Java SDK as the judge: objects are read with the SDK's own Jackson mapper and
  * {@code validate()}d, and every SDK model object reached must have no fields the SDK does not know
- * (a misspelt optional field would otherwise pass unnoticed).
+ * (a misspelt optional field would otherwise pass unnoticed). Shared with the end-to-end tests (test jar).
  */
-final class Sdk {
+public final class Sdk {
   /**
    * Fields OpenAI sends that this SDK version does not model: {@code store} in a response (OpenAI's own
    * responses carry it) and {@code name} in {@code response.function_call_arguments.done} (in OpenAI's
@@ -30,13 +30,13 @@ final class Sdk {
 
   private Sdk() {}
 
-  static Response response(String json) {
+  public static Response response(String json) {
     Response r = read(json, Response.class);
     r.validate();
     return checked(r);
   }
 
-  static ResponseStreamEvent event(String data) {
+  public static ResponseStreamEvent event(String data) {
     ResponseStreamEvent e = read(data, ResponseStreamEvent.class);
     e.validate();
     return checked(e);
@@ -56,7 +56,7 @@ final class Sdk {
     return sdkObject;
   }
 
-  static void events(List<Sse.Frame> frames) {
+  public static void events(List<Sse.Frame> frames) {
     for (Sse.Frame f : frames) {
       if (!"keepalive".equals(f.type())) event(f.data());
     }
@@ -111,7 +111,7 @@ final class Sdk {
     }
   }
 
-  static void assertContiguous(List<Sse.Frame> frames, long first) {
+  public static void assertContiguous(List<Sse.Frame> frames, long first) {
     long expect = first;
     for (Sse.Frame f : frames) {
       if ("keepalive".equals(f.type())) continue;

@@ -5,16 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits translator output into SSE frames, checking the frame form on the way. */
-final class Sse {
-  record Frame(String event, String data) {
-    JsonObject json() { return new JsonObject(data); }
-    String type() { return json().getString("type"); }
-    long seq() { return json().getLong("sequence_number"); }
+public final class Sse {
+  public record Frame(String event, String data) {
+    public JsonObject json() { return new JsonObject(data); }
+    public String type() { return json().getString("type"); }
+    public long seq() { return json().getLong("sequence_number"); }
   }
 
   private Sse() {}
 
-  static List<Frame> frames(CharSequence text) {
+  public static List<Frame> frames(CharSequence text) {
     List<Frame> out = new ArrayList<>();
     String s = text.toString();
     if (s.isEmpty()) return out;
@@ -31,7 +31,7 @@ final class Sse {
     return out;
   }
 
-  static List<String> types(List<Frame> frames) {
+  public static List<String> types(List<Frame> frames) {
     List<String> out = new ArrayList<>();
     for (Frame f : frames) out.add(f.type());
     return out;

@@ -1,6 +1,7 @@
 package dev.clawbus.transformer;
 
 import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.Api;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.RequestRecord;
@@ -46,10 +47,19 @@ public final class Enqueuer {
    * has it. A request Kafka refuses fails (the dispatcher drops its run: nothing was shown to the client).
    */
   public Future<Submission.Queued> start(RequestEnvelope env, Map<String, String> headers) {
-    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model(), headers);
+    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model(),
+        env.apiRequest(), headers);
     if (!node.config().durable() || node.producer() == null) {
-      vertx.eventBus().send(Addresses.DISPATCH, env);
-      return Future.succeededFuture(queued);
+      // Not in Kafka: a Responses request's envelope is kept where any node can read its answer back.
+      Future<Void> kept = env.api() == Api.RESPONSES ? node.envelopes().keep(env).recover(err -> {
+        LOG.warn("request {}: envelope not kept ({}); it can be answered now, not read back later", env.key(),
+            err.toString());
+        return Future.succeededFuture();
+      }) : Future.succeededFuture();
+      return kept.map(v -> {
+        vertx.eventBus().send(Addresses.DISPATCH, env);
+        return queued;
+      });
     }
     CompletableFuture<Void> gate = node.gates().open(env.key());
     vertx.eventBus().send(Addresses.DISPATCH, env);

@@ -2,6 +2,7 @@ package dev.clawbus.transformer;
 
 import dev.clawbus.infra.config.ClawbusConfig;
 import dev.clawbus.infra.contract.Addresses;
+import dev.clawbus.infra.contract.Api;
 import dev.clawbus.infra.contract.OpenAiError;
 import dev.clawbus.infra.contract.RequestEnvelope;
 import dev.clawbus.infra.contract.RequestRecord;
@@ -15,6 +16,10 @@ import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
 import dev.clawbus.parser.LoopGuard;
+import dev.clawbus.responses.PreviousResponse;
+import dev.clawbus.responses.ResponsesRequestTranslator;
+import dev.clawbus.responses.StoredResponses;
+import dev.clawbus.responses.Translation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -28,10 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request side of the pipeline: validates a client request, normalises it for vLLM, checks the loop guard,
- * claims its id, and starts it. A new request is handed to this node's dispatcher at once (its vLLM call
- * starts while the request is written to Kafka {@link Topics#REQUESTS}, acks=all) and the reply — after which
- * the client is answered — comes only once Kafka has it; the dispatcher holds the output until then too.
+ * Request side of the pipeline: translates a Responses API request into a chat body, validates a client
+ * request, normalises it for vLLM, checks the loop guard, claims its id, and starts it. A new request is handed to
+ * this node's dispatcher at once (its vLLM call starts while the request is written to Kafka
+ * {@link Topics#REQUESTS}, acks=all) and the reply — after which the client is answered — comes only once Kafka has
+ * it; the dispatcher holds the output until then too.
  * A request that names an existing one of the same tenant (its id, idempotency key, or an identical body
  * within the dedupe window) is answered from that one instead.
  */
@@ -50,6 +56,7 @@ public final class TransformerVerticle extends VerticleBase {
   private RequestStore store;
   private DedupeClaims dedupe;
   private Enqueuer enqueuer;
+  private StoredResponses responses;
   private MessageConsumer<Submission> consumer;
 
   public TransformerVerticle(NodeServices node) {
@@ -66,6 +73,7 @@ public final class TransformerVerticle extends VerticleBase {
     store = node.store();
     dedupe = new DedupeClaims(vertx, node.hazelcast());
     enqueuer = new Enqueuer(vertx, node);
+    responses = new StoredResponses(store, node.journal(), node.envelopes());
     consumer = vertx.eventBus().localConsumer(Addresses.TRANSFORM, this::handle);
     return consumer.completion();
   }
@@ -97,7 +105,33 @@ public final class TransformerVerticle extends VerticleBase {
   }
 
   private Future<Submission.Reply> submit(Submission sub) {
-    JsonObject body = sub.body();
+    if (sub.api() != Api.RESPONSES) {
+      return submit(sub, sub.body(), Answer.chat(sub.body()));
+    }
+    // A Responses request becomes a chat body (a previous response it names, looked up in the caller's tenant, put
+    // before its input), then takes the one chat path; its envelope carries what its answer is rendered with.
+    Object previousId = sub.body().getValue("previous_response_id");
+    return (previousId instanceof String id ? responses.previous(sub.tenant(), id)
+        : Future.<PreviousResponse>succeededFuture(null)).compose(previous -> {
+          Translation t = ResponsesRequestTranslator.translate(sub.body(), previous);
+          return submit(sub, t.chatBody(), new Answer(t.stream(), true, t.background(),
+              t.context(sub.id(), sub.receivedAt() / 1000).toJson()));
+        });
+  }
+
+  /**
+   * How the client is answered: streamed or not, with usage or not, in the background (Responses API), and the
+   * envelope's {@code apiRequest} (what a Responses answer is rendered with; null for chat).
+   */
+  private record Answer(boolean stream, boolean includeUsage, boolean background, JsonObject apiRequest) {
+    static Answer chat(JsonObject client) {
+      JsonObject so = client.getValue("stream_options") instanceof JsonObject o ? o : null;
+      return new Answer(Boolean.TRUE.equals(client.getValue("stream")),
+          so != null && Boolean.TRUE.equals(so.getValue("include_usage")), false, null);
+    }
+  }
+
+  private Future<Submission.Reply> submit(Submission sub, JsonObject body, Answer answer) {
     RequestValidator.validate(body);
     String model = body.getString("model");
     Tenant tenant = node.tenants().tenant(sub.tenant());
@@ -106,7 +140,7 @@ public final class TransformerVerticle extends VerticleBase {
     }
     Optional<String> loop = loopGuard.check(body.getJsonArray("messages"));
     if (loop.isPresent()) {
-      return Future.succeededFuture(new Submission.Immediate(loop.get(), model, Map.of()));
+      return Future.succeededFuture(new Submission.Immediate(loop.get(), model, answer.apiRequest(), Map.of()));
     }
     return catalog.lookup(model).compose(found -> {
       if (found.isEmpty()) {
@@ -115,7 +149,7 @@ public final class TransformerVerticle extends VerticleBase {
       var info = found.get();
       JsonObject vllmBody = CompatNormalizer.normalize(body, info.settings());
       return budget.clamp(vllmBody, info.maxModelLen()).compose(clamped -> {
-        RequestEnvelope env = envelope(sub, model, body, clamped, info.settings().parser(),
+        RequestEnvelope env = envelope(sub, model, answer, clamped, info.settings().parser(),
             info.settings().reasoning());
         return admit(tenant, sub, env);
       });
@@ -141,17 +175,15 @@ public final class TransformerVerticle extends VerticleBase {
     });
   }
 
-  private RequestEnvelope envelope(Submission sub, String model, JsonObject client, JsonObject vllmBody,
+  private RequestEnvelope envelope(Submission sub, String model, Answer answer, JsonObject vllmBody,
       String parser, String reasoning) {
     long received = sub.receivedAt();
-    JsonObject so = client.getJsonObject("stream_options");
-    boolean includeUsage = so != null && Boolean.TRUE.equals(so.getValue("include_usage"));
     long estimate = TokenCost.estimate(TokenBudget.promptChars(vllmBody),
         TokenCost.maxTokens(vllmBody, DEFAULT_MAX_TOKENS));
     return new RequestEnvelope(sub.id(), sub.tenant(), sub.api(), model, "chatcmpl-" + sub.id(), received / 1000,
-        Boolean.TRUE.equals(client.getValue("stream")), includeUsage, false, parser, reasoning, vllmBody, received,
-        received + config.vllmWaitSeconds() * 1000L, node.member(), sub.replyTo(), sub.replayOf(), null,
-        (int) Math.min(Integer.MAX_VALUE, estimate));
+        answer.stream(), answer.includeUsage(), answer.background(), parser, reasoning, vllmBody, received,
+        received + config.vllmWaitSeconds() * 1000L, node.member(), sub.replyTo(), sub.replayOf(),
+        answer.apiRequest(), (int) Math.min(Integer.MAX_VALUE, estimate));
   }
 
   /**
@@ -166,8 +198,8 @@ public final class TransformerVerticle extends VerticleBase {
         : dedupe.claim(sub.bodyHash(), env.key(), window).compose(prev -> prev == null
             ? Future.succeededFuture(null)
             : store.get(prev).compose(r -> {
-              if (r != null && (r.status() == Status.FAILED || r.status() == Status.CANCELLED)) {
-                // A retry after a failure is a new attempt: this request takes the claim over.
+              if (r != null && (r.status() == Status.FAILED || r.status() == Status.CANCELLED || r.deleted())) {
+                // A retry after a failure (or of a deleted response) is a new attempt: it takes the claim over.
                 return dedupe.replace(sub.bodyHash(), env.key(), window).map((Submission.Attach) null);
               }
               // No record yet: the first is a moment ahead on its way (it was valid); attach to it.

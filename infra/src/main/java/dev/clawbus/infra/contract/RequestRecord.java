@@ -18,6 +18,8 @@ import java.io.Serializable;
  * @param kafkaPartition where the request's record is in {@link Topics#REQUESTS} (null until acknowledged)
  * @param answerRef      where the finished answer was spilled to Kafka {@link Topics#EVENTS}
  *                       ({@code partition:offset}), once it left memory; null before
+ * @param deleted        its client deleted it ({@code DELETE /v1/responses/{id}}): every lookup answers as if it
+ *                       did not exist; the record stays, so nothing runs or takes it over again
  */
 public record RequestRecord(
     String id,
@@ -43,7 +45,8 @@ public record RequestRecord(
     String answerRef,
     String replayOf,
     Integer promptTokens,
-    Integer completionTokens) implements Serializable {
+    Integer completionTokens,
+    boolean deleted) implements Serializable {
 
   /** The store's key of a request: its tenant, a slash, its id (tenant names and ids never hold a slash). */
   public static String key(String tenant, String id) {
@@ -58,32 +61,39 @@ public record RequestRecord(
   public static RequestRecord queued(RequestEnvelope env, String owner, String node) {
     return new RequestRecord(env.id(), env.tenant(), env.api(), env.model(), env.completionId(), env.created(),
         env.stream(), env.background(), Status.QUEUED, 0, owner, node, false, env.receivedAt(), env.receivedAt(),
-        null, null, null, null, null, null, env.replayOf(), null, null);
+        null, null, null, null, null, null, env.replayOf(), null, null, false);
   }
 
   public RequestRecord with(Status s, int attempts, String owner, String node, boolean cancelRequested, long now,
       Long startedAt, Long finishedAt, ErrorInfo error) {
     return new RequestRecord(id, tenant, api, model, completionId, created, stream, background, s, attempts, owner,
         node, cancelRequested, receivedAt, now, startedAt, finishedAt, error, kafkaPartition, kafkaOffset, answerRef,
-        replayOf, promptTokens, completionTokens);
+        replayOf, promptTokens, completionTokens, deleted);
   }
 
   public RequestRecord withKafka(int partition, long offset, long now) {
     return new RequestRecord(id, tenant, api, model, completionId, created, stream, background, status, attempts,
         owner, node, cancelRequested, receivedAt, now, startedAt, finishedAt, error, partition, offset, answerRef,
-        replayOf, promptTokens, completionTokens);
+        replayOf, promptTokens, completionTokens, deleted);
   }
 
   public RequestRecord withAnswerRef(String ref, long now) {
     return new RequestRecord(id, tenant, api, model, completionId, created, stream, background, status, attempts,
         owner, node, cancelRequested, receivedAt, now, startedAt, finishedAt, error, kafkaPartition, kafkaOffset, ref,
-        replayOf, promptTokens, completionTokens);
+        replayOf, promptTokens, completionTokens, deleted);
   }
 
   public RequestRecord withUsage(Integer prompt, Integer completion) {
     return new RequestRecord(id, tenant, api, model, completionId, created, stream, background, status, attempts,
         owner, node, cancelRequested, receivedAt, updatedAt, startedAt, finishedAt, error, kafkaPartition,
-        kafkaOffset, answerRef, replayOf, prompt, completion);
+        kafkaOffset, answerRef, replayOf, prompt, completion, deleted);
+  }
+
+  /** The same record, deleted by its client. */
+  public RequestRecord asDeleted(long now) {
+    return new RequestRecord(id, tenant, api, model, completionId, created, stream, background, status, attempts,
+        owner, node, cancelRequested, receivedAt, now, startedAt, finishedAt, error, kafkaPartition, kafkaOffset,
+        answerRef, replayOf, promptTokens, completionTokens, true);
   }
 
   public JsonObject toJson() {
@@ -98,6 +108,7 @@ public record RequestRecord(
         .put("kafka_partition", kafkaPartition).put("kafka_offset", kafkaOffset)
         .put("answer_ref", answerRef).put("replay_of", replayOf)
         .put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens);
+    if (deleted) j.put("deleted", true);
     return j;
   }
 
@@ -118,7 +129,7 @@ public record RequestRecord(
           j.getLong("received_at", 0L), j.getLong("updated_at", 0L), j.getLong("started_at"),
           j.getLong("finished_at"), ErrorInfo.fromJson(j.getJsonObject("error")), j.getInteger("kafka_partition"),
           j.getLong("kafka_offset"), j.getString("answer_ref"), j.getString("replay_of"),
-          j.getInteger("prompt_tokens"), j.getInteger("completion_tokens"));
+          j.getInteger("prompt_tokens"), j.getInteger("completion_tokens"), j.getBoolean("deleted", false));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("not a request record: a field has the wrong type");
     }

@@ -43,9 +43,16 @@ public record Submission(
     Map<String, String> headers();
   }
 
-  /** The request is durable and running or queued; its chunks carry these values. */
-  public record Queued(String completionId, long created, String model, Map<String, String> headers)
-      implements Reply {}
+  /**
+   * The request is durable and running or queued; its chunks carry these values. {@code apiRequest} is the
+   * envelope's (for the Responses API, what the answer is rendered with; null for chat).
+   */
+  public record Queued(String completionId, long created, String model, JsonObject apiRequest,
+      Map<String, String> headers) implements Reply {
+    public Queued(String completionId, long created, String model, Map<String, String> headers) {
+      this(completionId, created, model, null, headers);
+    }
+  }
 
   /**
    * The request names one that exists (same id, idempotency key, or a duplicate body): answer from it.
@@ -53,8 +60,16 @@ public record Submission(
    */
   public record Attach(String key, RequestRecord existing, Map<String, String> headers) implements Reply {}
 
-  /** An answer clawbus gives itself without vLLM (the loop guard's stop), in the client's shape. */
-  public record Immediate(String text, String model, Map<String, String> headers) implements Reply {}
+  /**
+   * An answer clawbus gives itself without vLLM (the loop guard's stop), in the client's shape ({@code apiRequest}
+   * as in {@link Queued}).
+   */
+  public record Immediate(String text, String model, JsonObject apiRequest, Map<String, String> headers)
+      implements Reply {
+    public Immediate(String text, String model, Map<String, String> headers) {
+      this(text, model, null, headers);
+    }
+  }
 
   /** Not admitted (a limit): the HTTP status, the OpenAI error body, and the headers that say when to retry. */
   public record Refused(int status, String errorJson, Map<String, String> headers) implements Reply {}

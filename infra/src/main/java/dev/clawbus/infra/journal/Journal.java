@@ -225,6 +225,19 @@ public final class Journal {
     });
   }
 
+  /**
+   * Drops a finished response's batches from memory at once (its client deleted it). A copy archived in Kafka stays
+   * until Kafka's own retention removes it, but is no longer read: lookups refuse the deleted record first.
+   */
+  public Future<Void> forget(String key) {
+    return vertx.executeBlocking(() -> {
+      for (int n = 0; batches.remove(batchKey(key, n)) != null; n++) {
+        // next batch
+      }
+      return null;
+    }, false);
+  }
+
   /** Puts a batch back as it was (rebuilding a lone node's memory from Kafka). */
   public void restore(String key, int n, byte[] batch) {
     batches.set(batchKey(key, n), batch, retentionMillis, TimeUnit.MILLISECONDS);

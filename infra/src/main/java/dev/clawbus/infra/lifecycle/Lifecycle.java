@@ -77,6 +77,11 @@ public final class Lifecycle {
         default -> Outcome.unchanged(cur);
       };
     }
+    if (t instanceof Transition.Delete d) {
+      if (cur.deleted()) return Outcome.unchanged(cur);
+      RequestRecord r = cur.status().terminal() ? cur : apply(cur, new Transition.Cancel(d.cancelError(), now)).record();
+      return Outcome.applied(r.asDeleted(now));
+    }
     if (t instanceof Transition.Takeover k) {
       if (cur.status().terminal()) return Outcome.refused(cur, "already " + cur.status().wire());
       if (!Objects.equals(cur.owner(), k.deadOwner())) return Outcome.refused(cur, "held by another member");

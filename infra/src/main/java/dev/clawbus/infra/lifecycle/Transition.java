@@ -39,6 +39,12 @@ public sealed interface Transition extends Serializable {
   /** Notes where the request's Kafka record is (once acknowledged): how a taker finds the request. */
   record Locate(int partition, long offset, long now) implements Transition {}
 
+  /**
+   * Its client deleted it: a terminal record is marked deleted; a queued one is also cancelled, a running one has the
+   * cancel noted (as {@link Cancel}). Every lookup then answers as if it did not exist.
+   */
+  record Delete(ErrorInfo cancelError, long now) implements Transition {}
+
   /** Notes where the finished answer went in Kafka when it left memory. */
   record AnswerSpilled(String ref, long now) implements Transition {}
 }

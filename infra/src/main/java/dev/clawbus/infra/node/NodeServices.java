@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import dev.clawbus.infra.journal.Journal;
 import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.lifecycle.ReplayLedger;
+import dev.clawbus.infra.lifecycle.Envelopes;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.limits.ClusterLimits;
 import dev.clawbus.infra.metrics.ClawbusMetrics;
@@ -50,6 +51,8 @@ public final class NodeServices implements AutoCloseable {
   private final ClusterLimits limits;
   private final AutoCloseable producerMetrics;
   private final RecordFetcher answers;
+  private final RecordFetcher requests;
+  private final Envelopes envelopes;
 
   private NodeServices(Vertx vertx, ClawbusConfig config, Producer<String, String> producer) {
     this.vertx = vertx;
@@ -65,6 +68,8 @@ public final class NodeServices implements AutoCloseable {
     this.journal = new Journal(vertx, hazelcast, eventLog, retention, metrics::journalEntries);
     this.answers = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.EVENTS);
     if (answers != null) journal.archive(this::archived);
+    this.requests = producer == null ? null : new RecordFetcher(vertx, config.kafka(), Topics.REQUESTS);
+    this.envelopes = new Envelopes(vertx, hazelcast, store, requests, retention);
     this.tenants = TenancyOptions.tenants(config);
     this.limits = new ClusterLimits(vertx, hazelcast, TenancyOptions.maxQueued(config), System::currentTimeMillis);
     this.producerMetrics = producer == null ? null : metrics.bindKafkaProducer(producer);
@@ -101,6 +106,8 @@ public final class NodeServices implements AutoCloseable {
   /** Which failed requests were replayed, as what (cluster-wide). */
   public ReplayLedger replays() { return replays; }
   public Journal journal() { return journal; }
+  /** Requests' envelopes, read back on any node (from Kafka, or kept in Hazelcast without durability). */
+  public Envelopes envelopes() { return envelopes; }
   public DurabilityGates gates() { return gates; }
   /** The node's tenants: keys, weights, priorities and limits (the tenants file, {@code --api-keys}, admins). */
   public Tenants tenants() { return tenants; }
@@ -134,6 +141,7 @@ public final class NodeServices implements AutoCloseable {
   public void close() {
     eventLog.close();
     if (answers != null) answers.close();
+    if (requests != null) requests.close();
     if (producerMetrics != null) {
       try {
         producerMetrics.close();

@@ -121,6 +121,33 @@ class LifecycleTest {
   }
 
   @Test
+  void aDeletedRequestStaysDeletedAndNeverRunsAgain() {
+    RequestRecord running = apply(queued("A"), new Transition.Start("A", "node-A", 2));
+    RequestRecord done = apply(running, new Transition.Finish("A", Status.DONE, null, 3, 4, 5));
+    RequestRecord gone = apply(done, new Transition.Delete(CANCEL, 6));
+    assertTrue(gone.deleted());
+    assertEquals(Status.DONE, gone.status(), "a finished answer keeps its status");
+    assertEquals(6L, gone.updatedAt());
+    assertFalse(Lifecycle.apply(gone, new Transition.Delete(CANCEL, 7)).changed(), "deleted once");
+    assertTrue(RequestRecord.fromJson(gone.toJson()).deleted(), "the mark survives Kafka and a rebuild");
+    assertFalse(RequestRecord.fromJson(done.toJson()).deleted());
+
+    RequestRecord queuedGone = apply(queued("A"), new Transition.Delete(CANCEL, 3));
+    assertEquals(Status.CANCELLED, queuedGone.status(), "a queued one is cancelled: it never runs");
+    assertTrue(queuedGone.deleted());
+    assertTrue(refusal(queuedGone, new Transition.Start("A", "node-A", 4)).startsWith("not queued"));
+
+    RequestRecord runningGone = apply(running, new Transition.Delete(CANCEL, 3));
+    assertEquals(Status.RUNNING, runningGone.status(), "its holder ends it");
+    assertTrue(runningGone.cancelRequested() && runningGone.deleted());
+    RequestRecord ended = apply(runningGone, new Transition.Finish("A", Status.CANCELLED, CANCEL, null, null, 4));
+    assertTrue(ended.deleted(), "finishing keeps the mark");
+    RequestRecord taken = apply(runningGone, new Transition.Takeover("A", "B", "node-B", CANCEL, 4));
+    assertEquals(Status.CANCELLED, taken.status(), "a taker ends it cancelled");
+    assertTrue(taken.deleted());
+  }
+
+  @Test
   void takeoverPutsItBackInAQueueOnTheTaker() {
     RequestRecord running = apply(queued("A"), new Transition.Start("A", "node-A", 2));
     RequestRecord taken = apply(running, new Transition.Takeover("A", "B", "node-B", CANCEL, 3));

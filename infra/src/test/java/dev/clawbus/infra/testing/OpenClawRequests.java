@@ -26,6 +26,20 @@ public final class OpenClawRequests {
         .put("store", false);
   }
 
+  /**
+   * The Responses API request OpenClaw 2026.9 sent with {@code "api": "openai-responses"}, as recorded from the real
+   * CLI: {@code input} items of type {@code message} with {@code input_text} parts (a ~50k-character system message
+   * first), {@code stream: true}, {@code max_output_tokens}, {@code store: false} and 12 function tools in the
+   * Responses shape.
+   */
+  public static JsonObject responses() {
+    try (var in = OpenClawRequests.class.getResourceAsStream("/openclaw/responses-api-request.json")) {
+      return new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static String systemPrompt() {
     StringBuilder sb = new StringBuilder(51_000);
     sb.append("You are a personal assistant running inside OpenClaw.\n## Tooling\n");
