@@ -108,7 +108,8 @@ for f in ['pythonic','llama4_pythonic']:
     case(f,'types',"[exec(command='ls', timeoutSeconds=5, background=True, env={'A': '1'}, ratio=0.5, tags=['a', None, False])]",None,
          [('exec',{"command":"ls","timeoutSeconds":5,"background":True,"env":{"A":"1"},"ratio":0.5,"tags":["a",None,False]})])
     case(f,'escapes','[exec(command="echo \\"a < b\\"\\nnext ünï")]',None,[('exec',{"command":'echo "a < b"\nnext ünï'})])
-    case(f,'text_before','Calling now: [get_weather(city="Paris")]','Calling now: ',[('get_weather',W)])
+    # vLLM: a pythonic list is a call only when the answer starts with it
+    case(f,'text_before_is_not_a_call','Calling now: [get_weather(city="Paris")]','Calling now: [get_weather(city="Paris")]')
     case(f,'no_call','A list [1, 2, 3] and [link](http://x) here.','A list [1, 2, 3] and [link](http://x) here.')
     case(f,'positional_not_a_call','[get_weather("Paris")]','[get_weather("Paris")]')
     case(f,'unterminated','[get_weather(city="Par','[get_weather(city="Par')
@@ -190,7 +191,7 @@ case('hunyuan_a13b','think_answer','<think>\nplan\n</think>\n<answer>\nHi there\
 # ---------------- minimax
 f='minimax'
 case(f,'single','<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_calls>',None,[('get_weather',W)])
-case(f,'parallel_lines','<think>x</think>\nOk.\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n{"name": "list_files", "arguments": {}}\n</tool_calls>','\nOk.\n',[('get_weather',W),('list_files',{})],'x')
+case(f,'parallel_lines_content_stripped','<think>x</think>\nOk.\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n{"name": "list_files", "arguments": {}}\n</tool_calls>','Ok.',[('get_weather',W),('list_files',{})],'x')
 case(f,'malformed','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>')
 
 # ---------------- minimax_m2
@@ -209,7 +210,7 @@ case(f,'no_call','use functools.partial here','use functools.partial here')
 # ---------------- xlam
 f='xlam'
 case(f,'bare_list','[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
-case(f,'fenced','Here:\n```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```','Here:\n',[('get_weather',W)])
+case(f,'fenced','Here:\n```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```','Here:',[('get_weather',W)])
 case(f,'tool_call_tag','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>',None,[('get_weather',W)])
 case(f,'no_call','text [1,2]','text [1,2]')
 
@@ -285,6 +286,11 @@ B={
  'openai': lambda cs: ''.join('<|start|>assistant<|channel|>commentary to=functions.'+n+' <|constrain|>json<|message|>'+J(a)+'<|call|>' for n,a in cs),
 }
 EXEC={"command":"ls -la","timeoutSeconds":30}
+# vLLM's content conventions per family (see package-info): lists only at the start of the answer, content
+# stripped, text after a call kept
+START_ONLY={'pythonic','llama4_pythonic','granite'}
+STRIP={'minimax','xlam','apertus','lfm2','functiongemma','gemma4'}
+KEEP_AFTER={'xlam','granite4','apertus','lfm2'}
 TRICKY={"command":CMD_TRICKY,"background":True}
 TRUNC=('exec',{"command":"rm -rf /tmp/build/cache && echo finished"})
 for f,b in B.items():
@@ -298,8 +304,11 @@ for f,b in B.items():
     m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
     m('unknown_tool',b([('delete_everything',{"force":True})]),None if f=='openai' else b([('delete_everything',{"force":True})]),[])
     if f!='openai':
-        m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
-        m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
+        tb="I'll check that for you.\n"+b([('get_weather',W)])
+        if f in START_ONLY: m('text_before_is_not_a_call',tb,tb,[])
+        else: m('text_before',tb,"I'll check that for you." if f in STRIP else "I'll check that for you.\n",[('get_weather',W)])
+        if f in KEEP_AFTER: m('text_after_is_kept',b([('get_weather',W)])+"\nAnything else?","Anything else?",[('get_weather',W)])
+        else: m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
         full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
         m('truncated',cut,cut,[])
         m('reasoning_then_call','<think>Plan: call it.</think>\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
@@ -318,7 +327,7 @@ for fmt,cs in cases.items():
     with open(os.path.join(OUT,fmt+'.jsonl'),'w') as fh:
         for c in cs: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
 print({k:len(v) for k,v in cases.items()}, sum(len(v) for v in cases.values()))
-case('xlam','text_before_bare_list','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]','I will call it.\n',[('get_weather',W)])
+case('xlam','text_before_bare_list_is_not_a_call','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]')
 case('xlam','think_then_list','<think>use weather</think>[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)],'use weather')
 case('xlam','tool_calls_marker','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
 case('xlam','plain_json_list_stays','Data: [{"id": 1}, {"id": 2}]','Data: [{"id": 1}, {"id": 2}]')
@@ -382,7 +391,8 @@ for f,b in B3.items():
     m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
     full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
     m('truncated',cut,cut,[])
-    m('bare_list','[get_weather(city="Paris")]',None,[('get_weather',W)])
+    # vLLM wraps OLMo's lines in a list itself: a bracketed list becomes a list of lists, not a call
+    m('bare_list_is_not_a_call','[get_weather(city="Paris")]','[get_weather(city="Paris")]',[])
     m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')

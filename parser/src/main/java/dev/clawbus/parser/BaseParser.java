@@ -13,8 +13,8 @@ import java.util.List;
  * <p>Whitespace: a run of blanks is held back until we know what follows. Before non-blank text it is emitted
  * with it; before a call it is dropped when nothing but blanks was said so far, when a call already came, or when
  * the family strips content; at the end it is dropped when calls were made (an answer made only of calls has
- * content null). Leading blanks of text that is followed by a call are kept: they were streamed before the call
- * could be known.
+ * content null). When the family strips content, its leading blanks are dropped too, call or not: streaming
+ * cannot wait to learn whether a call follows.
  */
 abstract class BaseParser implements StreamingToolParser {
   protected final ParserOptions options;
@@ -108,6 +108,10 @@ abstract class BaseParser implements StreamingToolParser {
     if (last < from) {
       blanks.append(s, from, to);
       return;
+    }
+    if (!realContent && calls == 0 && style.stripBefore()) {
+      blanks.setLength(0); // the family strips content: no leading blanks
+      while (Balance.isBlank(s.charAt(from))) from++;
     }
     String out;
     if (blanks.length() > 0) {
