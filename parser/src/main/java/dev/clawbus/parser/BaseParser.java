@@ -77,8 +77,9 @@ abstract class BaseParser implements StreamingToolParser {
             // nothing said before the calls: content starts at the first non-blank text after them
             while (from < to && Balance.isBlank(s.charAt(from))) from++;
             if (from == to) return;
-            pieceStart = false;
+            blanks.setLength(0);
           }
+          pieceStart = false;
         }
       }
     }
@@ -156,7 +157,11 @@ abstract class BaseParser implements StreamingToolParser {
 
   private void beforeCall(ParserSink sink) {
     if (blanks.length() > 0) {
-      if (realContent && calls == 0 && !style.stripBefore()) sink.content(blanks.toString());
+      if (realContent && calls == 0 && !style.stripBefore()) {
+        sink.content(blanks.toString());
+      } else if (realContent && style.after() == Family.After.KEEP) {
+        return; // content goes on after the call: these blanks are content if more text follows
+      }
       blanks.setLength(0);
     }
   }

@@ -81,7 +81,7 @@ final class Families {
     Rule dsmlV4 = Rule.marker("<｜DSML｜tool_calls>", Decoders.invokes("｜DSML｜"), "</｜DSML｜tool_calls>");
     Rule functionCall = Rule.json("<function_call>", json);
     Rule step3 = Rule.marker("<｜tool_calls_begin｜>", Decoders.invokes("steptml:"), "<｜tool_calls_end｜>");
-    Rule apertus = Rule.json("<|tools_prefix|>", Decoders::apertus);
+    Rule apertus = Rule.json("<|tools_prefix|>", Decoders::apertus, "<|tools_suffix|>");
     Rule functionGemma = Rule.marker("<start_function_call>", Decoders::functionGemma, "<end_function_call>");
     Rule gemma4 = Rule.marker("<|tool_call>", Decoders::gemma4, "<tool_call|>", "<turn|>");
     Rule gemma4Bare = Rule.marker("call:", (b, c, o) -> Decoders.gemma4("call:" + b, c, o), "<tool_call|>",
@@ -110,7 +110,7 @@ final class Families {
     def("glm47", List.of(glmToolCall));
     def("granite", List.of(graniteTag.onlyAtStart(), Rule.json("<tool_call>", json).onlyAtStart(),
         Rule.json("[", json).onlyAtStart()), List.of(THINK, GRANITE_THINK), List.of("</tool_call>"));
-    def("granite4", List.of(hermes), new Family.Style(false, Family.After.KEEP));
+    def("granite4", List.of(hermes.strictEof()), new Family.Style(false, Family.After.KEEP));
     def("granite-20b-fc", List.of(functionCall));
     def("ernie45", List.of(hermes));
     def("internlm", List.of(internlm));
@@ -139,7 +139,7 @@ final class Families {
         kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
         apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, bareJsonSeq, bareList),
         List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL),
-        List.of("<|tools_suffix|>"), List.of(), RAW);
+        List.of("<|tools_suffix|>"), List.of("<|message_sep|>"), RAW);
   }
 
   static boolean has(String name) {

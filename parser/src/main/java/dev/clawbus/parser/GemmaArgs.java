@@ -15,6 +15,7 @@ final class GemmaArgs {
 
   /** Index of the brace that closes the one at {@code open} (strings skipped), or -1. */
   static int closing(String s, int open) {
+    char want = s.charAt(open) == '{' ? '}' : ']';
     int depth = 0;
     int n = s.length();
     for (int i = open; i < n; i++) {
@@ -26,7 +27,7 @@ final class GemmaArgs {
       }
       char c = s.charAt(i);
       if (c == '{' || c == '[') depth++;
-      else if ((c == '}' || c == ']') && --depth == 0) return c == '}' ? i : -1;
+      else if ((c == '}' || c == ']') && --depth == 0) return c == want ? i : -1;
     }
     return -1;
   }

@@ -37,6 +37,8 @@ final class MarkupParser extends BaseParser {
   private boolean seqBetween;
   private boolean inJsonString;
   private int nameEnd;
+  /** End of a JSON value whose block may still be closed by an optional tag, or -1. */
+  private int jsonEnd;
   private int lineState;
   private static final int LINE_BETWEEN = 0;
   private static final int LINE_NAME = 1;
@@ -178,9 +180,10 @@ final class MarkupParser extends BaseParser {
     scanFrom = bodyOff;
     balance.reset();
     pyBalance.reset();
-    gatePassed = !(r.start().equals("{") || r.start().equals("["));
+    gatePassed = !r.markerInBody() || !(r.start().equals("{") || r.start().equals("["));
     seqCommitted = 0;
     seqBetween = false;
+    jsonEnd = -1;
     lineState = r.end() == Rule.End.PY_LINES ? LINE_NAME : LINE_BETWEEN;
     inJsonString = false;
     jsonEscape = false;
@@ -296,8 +299,21 @@ final class MarkupParser extends BaseParser {
             break;
           }
         }
-        int r = b.scan(buf, from, n);
-        if (r >= 0) return closeBlock(r, r, true, sink);
+        int r = jsonEnd >= 0 ? jsonEnd : b.scan(buf, from, n);
+        if (r >= 0) {
+          if (rule.endMarkers().length == 0) return closeBlock(r, r, true, sink);
+          // an optional closing tag may follow the value (Apertus' <|tools_suffix|>): part of the block
+          jsonEnd = r;
+          String m = rule.endMarkers()[0];
+          int j = r;
+          while (j < n && Balance.isBlank(buf.charAt(j))) j++;
+          int avail = Math.min(n - j, m.length());
+          if (!eof && avail < m.length() && buf.substring(j, j + avail).equals(m.substring(0, avail))) {
+            scanFrom = n;
+            return false;
+          }
+          return closeBlock(r, startsAt(buf, j, m) ? j + m.length() : r, true, sink);
+        }
         if (r == -2) {
           abortBlock(sink);
           return true;

@@ -41,6 +41,11 @@ record Rule(String start, boolean markerInBody, End end, String[] endMarkers, Bl
     return new Rule(start, start.equals("{") || start.equals("["), End.JSON, new String[0], d, false, false);
   }
 
+  /** One JSON value after the marker, which an optional tag may close (part of the block when present). */
+  static Rule json(String start, BlockDecoder d, String optionalEnd) {
+    return new Rule(start, false, End.JSON, new String[] {optionalEnd}, d, false, false);
+  }
+
   /** OLMo 3's bare call lines: no marker at all, recognised by {@code identifier(} at the start. */
   static Rule pythonLines(BlockDecoder d) {
     return new Rule("", true, End.PY_LINES, new String[0], d, true, false);
