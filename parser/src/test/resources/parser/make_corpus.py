@@ -431,6 +431,8 @@ B4={
  'hy_v3': lambda cs: '<tool_calls>'+''.join(hy_call(n,a) for n,a in cs)+'</tool_calls>',
  'lfm2': lambda cs: '<|tool_call_start|>['+', '.join(py_call(n,a) for n,a in cs)+']<|tool_call_end|>',
  'step3p5': B['qwen3_xml'],
+ 'mimo': B['qwen3_xml'],
+ 'poolside_v1': B['glm47'],
 }
 THINKING={'apertus':('<|inner_prefix|>','<|inner_suffix|>'),'gemma4':('<|channel>thought\n','<channel|>')}
 SINGLE_CALL={'gigachat3'}
@@ -562,6 +564,8 @@ case(f,'missing_end_at_eos',LS+'[get_weather(city="Paris")]',None,[('get_weather
 case(f,'json_literals',LS+'[exec(command="ls", background=true, env=null)]'+LE,None,[('exec',{"command":"ls","background":True,"env":None})])
 case(f,'positional_argument_not_a_call',LS+'[get_weather("Paris")]'+LE,LS+'[get_weather("Paris")]'+LE)
 
+case('poolside_v1','laguna_mixed_types_and_zero_args','I will write it.<tool_call>exec<arg_key>command</arg_key><arg_value>  print("你好")\n  </arg_value><arg_key>timeoutSeconds</arg_key><arg_value>420</arg_value><arg_key>env</arg_key><arg_value>{"safe": "yes"}</arg_value></tool_call>\n<tool_call>list_files</tool_call>',
+     'I will write it.',[('exec',{"command":'  print("你好")\n  ',"timeoutSeconds":420,"env":{"safe":"yes"}}),('list_files',{})])
 f='step3p5'
 case(f,'float_type_and_bare_function','<function=test_types>\n<parameter=float_param>\n3.14\n</parameter>\n<parameter=int_param>\n42\n</parameter>\n</function>',None,[('test_types',{"float_param":3.14,"int_param":42})])
 cases[f][-1]['tools']=[{"type":"function","function":{"name":"test_types","parameters":{"type":"object","properties":{"float_param":{"type":"float"},"int_param":{"type":"integer"}}}}}]

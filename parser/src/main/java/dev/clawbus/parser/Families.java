@@ -127,6 +127,10 @@ final class Families {
     def("longcat", List.of(longcat));
     def("step3", List.of(step3));
     def("step3p5", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
+    // newer vLLM registers these names for markups clawbus already reads: MiMo with the Qwen3 parser, Poolside
+    // (Laguna) with GLM-4.7's layout
+    def("mimo", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
+    def("poolside_v1", List.of(glmToolCall));
     def("apertus", List.of(apertus), List.<String[]>of(APERTUS_THINK), List.of("<|tools_suffix|>"), List.of(),
         new Family.Style(true, Family.After.JOIN));
     def("functiongemma", List.of(functionGemma), STRIP);

@@ -34,7 +34,7 @@ final class ParserBench {
     String args = new JsonObject().put("command", command).put("timeoutSeconds", n).encode();
     String call = switch (format) {
       case "hermes", "auto", "ernie45" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
-      case "qwen3_coder", "qwen3_xml", "step3p5" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
+      case "qwen3_coder", "qwen3_xml", "step3p5", "mimo" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
           + "\n</parameter>\n<parameter=timeoutSeconds>\n" + n + "\n</parameter>\n</function>\n</tool_call>";
       case "seed_oss" -> "<seed:tool_call>\n<function=exec>\n<parameter=command>" + command
           + "</parameter>\n</function>\n</seed:tool_call>";
@@ -51,7 +51,7 @@ final class ParserBench {
           + "<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
       case "kimi_k2" -> "<|tool_calls_section_begin|><|tool_call_begin|>functions.exec:" + n
           + "<|tool_call_argument_begin|>" + args + "<|tool_call_end|><|tool_calls_section_end|>";
-      case "glm45", "glm47" -> "<tool_call>exec\n<arg_key>command</arg_key>\n<arg_value>" + command
+      case "glm45", "glm47", "poolside_v1" -> "<tool_call>exec\n<arg_key>command</arg_key>\n<arg_value>" + command
           + "</arg_value>\n</tool_call>";
       case "granite" -> "<|tool_call|>[{\"name\": \"exec\", \"arguments\": " + args + "}]";
       case "granite4" -> "<tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</tool_call>";
