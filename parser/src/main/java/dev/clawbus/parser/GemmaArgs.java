@@ -53,8 +53,9 @@ final class GemmaArgs {
         break;
       }
       int[] end = new int[1];
-      out.put(key, value(s, i, "}", end));
+      Object v = value(s, i, "}", end);
       if (end[0] == i) break; // no progress: malformed, stop as vLLM does
+      out.put(key, v);
       i = end[0];
     }
     return out;
@@ -68,8 +69,9 @@ final class GemmaArgs {
       while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == ',' || s.charAt(i) == '\n' || s.charAt(i) == '\t')) i++;
       if (i >= n) break;
       int[] end = new int[1];
-      out.add(value(s, i, "]", end));
+      Object v = value(s, i, "]", end);
       if (end[0] == i) break;
+      out.add(v);
       i = end[0];
     }
     return out;
