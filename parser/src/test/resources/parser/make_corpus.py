@@ -293,16 +293,21 @@ STRIP={'minimax','xlam','apertus','lfm2','functiongemma','gemma4'}
 KEEP_AFTER={'xlam','granite4','apertus','lfm2'}
 TRICKY={"command":CMD_TRICKY,"background":True}
 TRUNC=('exec',{"command":"rm -rf /tmp/build/cache && echo finished"})
-for f,b in B.items():
+def matrix(f,b,think=('<think>','</think>'),single_call=False,prefix=''):
+    """The same cases for every family, from its builder b([(name,args),…]); prefix is markup before a call
+    that is not content (GigaChat's separator)."""
     def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
+    def bare(markup): return markup[len(prefix):]
     m('single',b([('get_weather',W)]),None,[('get_weather',W)])
-    m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
-    m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
+    if not single_call:
+        m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+        m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
     m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
     m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
     m('unicode',b([('get_weather',{"city":"Zürich — 東京 🌦"})]),None,[('get_weather',{"city":"Zürich — 東京 🌦"})])
     m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
-    m('unknown_tool',b([('delete_everything',{"force":True})]),None if f=='openai' else b([('delete_everything',{"force":True})]),[])
+    unknown=b([('delete_everything',{"force":True})])
+    m('unknown_tool',unknown,None if f=='openai' else bare(unknown),[])
     if f!='openai':
         tb="I'll check that for you.\n"+b([('get_weather',W)])
         if f in START_ONLY: m('text_before_is_not_a_call',tb,tb,[])
@@ -310,11 +315,12 @@ for f,b in B.items():
         if f in KEEP_AFTER: m('text_after_is_kept',b([('get_weather',W)])+"\nAnything else?","Anything else?",[('get_weather',W)])
         else: m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
         full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
-        m('truncated',cut,cut,[])
-        m('reasoning_then_call','<think>Plan: call it.</think>\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
+        m('truncated',cut,bare(cut),[])
+        m('reasoning_then_call',think[0]+'Plan: call it.'+think[1]+'\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
         m('blank_lines_around','\n\n'+b([('get_weather',W)])+'\n\n',None,[('get_weather',W)])
     m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
     m('empty_output','',None,[])
+for f,b in B.items(): matrix(f,b)
 # harmony unknown tool keeps only the body as content
 cases['openai']=[c for c in cases['openai'] if c['name']!='m_unknown_tool']
 case('openai','m_unknown_tool','<|start|>assistant<|channel|>commentary to=functions.delete_everything <|constrain|>json<|message|>{"force": true}<|call|>','{"force": true}',[])
@@ -435,31 +441,8 @@ B4={
  'poolside_v1': B['glm47'],
 }
 THINKING={'apertus':('<|inner_prefix|>','<|inner_suffix|>'),'gemma4':('<|channel>thought\n','<channel|>')}
-SINGLE_CALL={'gigachat3'}
 for f,b in B4.items():
-    def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
-    m('single',b([('get_weather',W)]),None,[('get_weather',W)])
-    if f not in SINGLE_CALL:
-        m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
-        m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
-    m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
-    m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
-    m('unicode',b([('get_weather',{"city":"Zürich — 東京 🌦"})]),None,[('get_weather',{"city":"Zürich — 東京 🌦"})])
-    m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
-    unknown=b([('delete_everything',{"force":True})])
-    # markup of a call to a tool the request does not offer stays content (GigaChat's separator before it is not)
-    m('unknown_tool',unknown,unknown[len('<|message_sep|>\n\n'):] if f=='gigachat3' else unknown,[])
-    tb="I'll check that for you.\n"+b([('get_weather',W)])
-    m('text_before',tb,"I'll check that for you." if f in STRIP else "I'll check that for you.\n",[('get_weather',W)])
-    if f in KEEP_AFTER: m('text_after_is_kept',b([('get_weather',W)])+"\nAnything else?","Anything else?",[('get_weather',W)])
-    else: m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
-    full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
-    m('truncated',cut,cut[len('<|message_sep|>\n\n'):] if f=='gigachat3' else cut,[])
-    o,c=THINKING.get(f,('<think>','</think>'))
-    m('reasoning_then_call',o+'Plan: call it.'+c+'\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
-    m('blank_lines_around','\n\n'+b([('get_weather',W)])+'\n\n',None,[('get_weather',W)])
-    m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
-    m('empty_output','',None,[])
+    matrix(f,b,THINKING.get(f,('<think>','</think>')),single_call=f=='gigachat3',prefix='<|message_sep|>\n\n' if f=='gigachat3' else '')
 
 f='apertus'
 case(f,'missing_suffix_at_end','Sure. <|tools_prefix|>[{"get_weather": {"city": "Paris"}}]','Sure.',[('get_weather',W)])
@@ -500,6 +483,8 @@ case(f,'no_schema_json_or_text','<start_function_call>call:anything{n:<escape>5<
 case(f,'arguments_without_commas','<start_function_call>call:get_weather{city:<escape>NYC<escape>unit:<escape>c<escape>}<end_function_call>',None,[('get_weather',{"city":"NYC","unit":"c"})])
 case(f,'missing_end_at_eos','<start_function_call>call:get_weather{city:<escape>Paris<escape>}',None,[('get_weather',W)])
 case(f,'cut_value_stays_content','<start_function_call>call:get_weather{city:<escape>Par','<start_function_call>call:get_weather{city:<escape>Par')
+# deliberate: vLLM's pattern skips the unpaired value and calls with no arguments
+case(f,'unpaired_escape_stays_content','<start_function_call>call:get_weather{city:<escape>Paris}<end_function_call>','<start_function_call>call:get_weather{city:<escape>Paris}<end_function_call>')
 case(f,'name_must_be_a_word','<start_function_call>call:get-weather{city:<escape>Paris<escape>}<end_function_call>','<start_function_call>call:get-weather{city:<escape>Paris<escape>}<end_function_call>')
 case(f,'text_between_dropped',fg_call('get_weather',W)+'\nand then\n'+fg_call('list_files',{}),None,[('get_weather',W),('list_files',{})])
 
@@ -560,6 +545,9 @@ LS='<|tool_call_start|>'; LE='<|tool_call_end|>'
 case(f,'echo_after_call_swallowed',LS+'[get_weather(city="Paris")]'+LE+'[get_weather(city="Paris")]'+LE,None,[('get_weather',W)])
 case(f,'text_after_joined','Sure. '+LS+'[get_weather(city="Paris")]'+LE+' The weather in Paris is sunny.','Sure.\nThe weather in Paris is sunny.',[('get_weather',W)])
 case(f,'bracket_text_after_is_content',LS+'[get_weather(city="Paris")]'+LE+'\n[1] a footnote','[1] a footnote',[('get_weather',W)])
+case(f,'list_after_call_without_end_tag_is_content',LS+'[get_weather(city="Paris")]'+LE+' [get_weather(city="Oslo")] as asked','[get_weather(city="Oslo")] as asked',[('get_weather',W)])
+case(f,'echo_only_right_after_the_call',LS+'[get_weather(city="Paris")]'+LE+'Sure, see [list_files()]'+LE,'Sure, see [list_files()]',[('get_weather',W)])
+case(f,'second_call_after_prose_with_brackets',LS+'[get_weather(city="Paris")]'+LE+'Checked [a] and [b].'+LS+'[list_files()]'+LE,'Checked [a] and [b].',[('get_weather',W),('list_files',{})])
 case(f,'missing_end_at_eos',LS+'[get_weather(city="Paris")]',None,[('get_weather',W)])
 case(f,'json_literals',LS+'[exec(command="ls", background=true, env=null)]'+LE,None,[('exec',{"command":"ls","background":True,"env":None})])
 case(f,'positional_argument_not_a_call',LS+'[get_weather("Paris")]'+LE,LS+'[get_weather("Paris")]'+LE)

@@ -47,8 +47,9 @@ abstract class BaseParser implements StreamingToolParser {
     return !realContent;
   }
 
-  final boolean afterCall() {
-    return calls > 0;
+  /** A call was made and nothing but blanks came since (the text scanned now may still add some). */
+  final boolean justAfterCall() {
+    return calls > 0 && pieceStart;
   }
 
   final void stop() {

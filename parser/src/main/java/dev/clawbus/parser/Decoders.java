@@ -138,24 +138,37 @@ final class Decoders {
       return args == null ? null : List.of(new RawCall(name, args));
     }
     if (!rest.isEmpty() && !rest.startsWith("<arg_key>")) return null;
+    List<String[]> pairs = argPairs(rest, true);
+    if (pairs == null) return null;
     ToolSpec tool = o.tool(name);
     JsonObject args = new JsonObject();
-    int p = 0;
-    while (true) {
-      int ks = rest.indexOf("<arg_key>", p);
-      if (ks < 0) break;
-      int ke = rest.indexOf("</arg_key>", ks);
-      if (ke < 0) return null;
-      int vs = rest.indexOf("<arg_value>", ke);
-      if (vs < 0 || !isBlankOrEscapedNewlines(rest, ke + 10, vs)) return null;
-      int ve = rest.indexOf("</arg_value>", vs);
-      if (ve < 0) return null;
-      String key = rest.substring(ks + 9, ke).strip();
-      String value = rest.substring(vs + 11, ve);
-      args.put(key, ValueTyper.jsonUnlessString(value, tool == null ? null : tool.propertySchema(key)));
-      p = ve + 12;
+    for (String[] kv : pairs) {
+      String key = kv[0].strip();
+      args.put(key, ValueTyper.jsonUnlessString(kv[1], tool == null ? null : tool.propertySchema(key)));
     }
     return List.of(new RawCall(name, args));
+  }
+
+  /**
+   * The {@code <arg_key>K</arg_key><arg_value>V</arg_value>} pairs of GLM and HY, in order, as written; text
+   * between pairs is ignored (as vLLM's pattern does), between a key and its value only blanks (for GLM also a
+   * literal {@code \n}). Null when a pair is broken.
+   */
+  static List<String[]> argPairs(String s, boolean escapedNewlines) {
+    List<String[]> out = new ArrayList<>();
+    int p = 0;
+    while (true) {
+      int ks = s.indexOf("<arg_key>", p);
+      if (ks < 0) return out;
+      int ke = s.indexOf("</arg_key>", ks);
+      int vs = ke < 0 ? -1 : s.indexOf("<arg_value>", ke);
+      int ve = vs < 0 ? -1 : s.indexOf("</arg_value>", vs);
+      if (ve < 0) return null;
+      boolean joined = escapedNewlines ? isBlankOrEscapedNewlines(s, ke + 10, vs) : s.substring(ke + 10, vs).isBlank();
+      if (!joined) return null;
+      out.add(new String[] {s.substring(ks + 9, ke), s.substring(vs + 11, ve)});
+      p = ve + 12;
+    }
   }
 
   /** Blanks, or the two chars {@code \n} that GLM 4.7 sometimes writes literally, between two tags. */
@@ -450,9 +463,6 @@ final class Decoders {
     if (name.isEmpty() || !isWord(name)) return null;
     String inner = t.substring(brace + 1, t.length() - 1);
     String esc = "<escape>";
-    int count = 0;
-    for (int i = inner.indexOf(esc); i >= 0; i = inner.indexOf(esc, i + esc.length())) count++;
-    if (count % 2 != 0) return null; // a value cut off
     ToolSpec tool = o.tool(name);
     JsonObject args = new JsonObject();
     int i = 0;
@@ -462,6 +472,7 @@ final class Decoders {
       int ks = vs;
       while (ks > i && isWordChar(inner.charAt(ks - 1))) ks--;
       int ve = inner.indexOf(esc, vs + 1 + esc.length());
+      if (ve < 0) return null; // a value without its closing <escape>: cut off, not a call
       String key = inner.substring(ks, vs);
       String value = inner.substring(vs + 1 + esc.length(), ve);
       if (!key.isEmpty()) {
@@ -524,21 +535,12 @@ final class Decoders {
       if (sep < 0) return null;
       String name = seg.substring(0, sep).strip();
       if (name.isEmpty() || !isName(name)) return null;
+      List<String[]> pairs = argPairs(seg.substring(sep + "<tool_sep>".length()), false);
+      if (pairs == null) return null;
       ToolSpec tool = o.tool(name);
-      String rest = seg.substring(sep + "<tool_sep>".length());
       JsonObject args = new JsonObject();
-      int p = 0;
-      while (true) {
-        int ks = rest.indexOf("<arg_key>", p);
-        if (ks < 0) break;
-        int ke = rest.indexOf("</arg_key>", ks);
-        int vs = ke < 0 ? -1 : rest.indexOf("<arg_value>", ke);
-        int ve = vs < 0 ? -1 : rest.indexOf("</arg_value>", vs);
-        if (ve < 0 || !rest.substring(ke + 10, vs).isBlank()) return null;
-        String key = rest.substring(ks + 9, ke);
-        String value = rest.substring(vs + 11, ve);
-        args.put(key, ValueTyper.hyTyped(value, tool == null ? null : tool.propertySchema(key)));
-        p = ve + 12;
+      for (String[] kv : pairs) {
+        args.put(kv[0], ValueTyper.hyTyped(kv[1], tool == null ? null : tool.propertySchema(kv[0])));
       }
       return new RawCall(name, args);
     });
@@ -579,7 +581,7 @@ final class Decoders {
    * as vLLM does (an empty list: neither a call nor content).
    */
   static List<RawCall> echo(String body, boolean complete, ParserOptions o) {
-    return complete ? List.of() : null;
+    return List.of();
   }
 
   /** An xLAM code fence: JSON calls, with or without a {@code json} language tag; other fences are not calls. */

@@ -89,7 +89,9 @@ final class Families {
     Rule gigachat = Rule.json("function call<|role_sep|>", Decoders::gigachat);
     Rule gigachatTag = Rule.json("<|function_call|>", Decoders::gigachat);
     Rule lfm2 = Rule.marker("<|tool_call_start|>", Decoders::bracketList, "<|tool_call_end|>");
-    Rule lfm2Echo = Rule.marker("[", Decoders::echo, "<|tool_call_end|>").strictEof().onlyAfterCall();
+    // LFM2's echo: a pythonic list right after the call, capped with another <|tool_call_end|>
+    Rule lfm2Echo = new Rule("[", true, PYTHON, new String[] {"<|tool_call_end|>"}, Decoders::echo, false, false,
+        true);
     Rule olmoBlock = Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>");
 
     def("hermes", List.of(hermes));

@@ -109,7 +109,7 @@ final class Family {
    * (and not at eof), or {@link #NONE}. The longest full match wins.
    *
    * @param startOk start-only rules may match (nothing but blanks and calls so far)
-   * @param afterCall a call was made (rules for after a call may match)
+   * @param afterCall a call was just made, nothing but blanks since (rules for right after a call may match)
    */
   int match(CharSequence b, int at, boolean startOk, boolean afterCall, boolean eof) {
     int n = b.length();

@@ -37,7 +37,7 @@ final class GemmaArgs {
     int i = 0;
     int n = s.length();
     while (i < n) {
-      while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == ',' || s.charAt(i) == '\n' || s.charAt(i) == '\t')) i++;
+      i = skip(s, i, " ,\n\t");
       if (i >= n) break;
       int ks = i;
       while (i < n && s.charAt(i) != ':') i++;
@@ -46,8 +46,7 @@ final class GemmaArgs {
       if (key.length() >= 2 * Q.length() && key.startsWith(Q) && key.endsWith(Q)) {
         key = key.substring(Q.length(), key.length() - Q.length());
       }
-      i++;
-      while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\t')) i++;
+      i = skip(s, i + 1, " \n\t");
       if (i >= n) {
         out.put(key, "");
         break;
@@ -66,7 +65,7 @@ final class GemmaArgs {
     int i = 0;
     int n = s.length();
     while (i < n) {
-      while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == ',' || s.charAt(i) == '\n' || s.charAt(i) == '\t')) i++;
+      i = skip(s, i, " ,\n\t");
       if (i >= n) break;
       int[] end = new int[1];
       Object v = value(s, i, "]", end);
@@ -75,6 +74,12 @@ final class GemmaArgs {
       i = end[0];
     }
     return out;
+  }
+
+  /** The first index from {@code i} whose char is not one of {@code chars}. */
+  private static int skip(String s, int i, String chars) {
+    while (i < s.length() && chars.indexOf(s.charAt(i)) >= 0) i++;
+    return i;
   }
 
   /** The value at {@code i}; {@code end[0]} is where the text after it starts. */

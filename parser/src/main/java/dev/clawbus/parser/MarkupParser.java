@@ -81,12 +81,7 @@ final class MarkupParser extends BaseParser {
 
   @Override
   public void finish(ParserSink sink) {
-    run(sink, true);
-    if (mode == REASON) {
-      reason(0, buf.length(), sink);
-      buf.setLength(0);
-      mode = TEXT;
-    }
+    run(sink, true); // at the end nothing is held: unfinished reasoning is reasoning, open blocks are decided
     flushStructured(sink);
     endText(sink);
   }
@@ -106,10 +101,11 @@ final class MarkupParser extends BaseParser {
   private boolean scanText(ParserSink sink, boolean eof) {
     int n = buf.length();
     boolean blankSoFar = nothingSaid();
-    boolean afterCall = afterCall();
+    boolean justAfterCall = justAfterCall();
     for (int i = scanFrom; i < n; i++) {
       char c = buf.charAt(i);
       if (!family.isFirst(c)) {
+        if (justAfterCall && !Balance.isBlank(c)) justAfterCall = false;
         if (blankSoFar && !Balance.isBlank(c)) {
           if (family.lineRule != null) {
             int g = lineGate(i, eof);
@@ -126,9 +122,10 @@ final class MarkupParser extends BaseParser {
         }
         continue;
       }
-      int k = family.match(buf, i, blankSoFar, afterCall, eof);
+      int k = family.match(buf, i, blankSoFar, justAfterCall, eof);
       if (k == Family.NONE) {
         if (blankSoFar && !Balance.isBlank(c)) blankSoFar = false;
+        if (justAfterCall && !Balance.isBlank(c)) justAfterCall = false;
         continue;
       }
       text(buf, 0, i, sink);
@@ -295,7 +292,7 @@ final class MarkupParser extends BaseParser {
           if (from == -3) return closeBlock(nameEnd, nameEnd, true, sink);
           if (from < 0) {
             scanFrom = Math.max(bodyOff, n - HELD_MISTRAL);
-            if (eof && isName(bodyOff, n)) return closeBlock(n, n, true, sink);
+            if (eof) return closeBlock(n, n, true, sink); // a name without arguments, or not a call (content)
             break;
           }
         }
@@ -312,7 +309,16 @@ final class MarkupParser extends BaseParser {
             scanFrom = n;
             return false;
           }
-          return closeBlock(r, startsAt(buf, j, m) ? j + m.length() : r, true, sink);
+          boolean closed = startsAt(buf, j, m);
+          if (!closed && rule.afterCallOnly()) {
+            // not LFM2's echo after all (no closing tag after the list): ordinary text after the call
+            text(buf, 0, r, sink);
+            buf.delete(0, r);
+            mode = TEXT;
+            scanFrom = 0;
+            return true;
+          }
+          return closeBlock(r, closed ? j + m.length() : r, true, sink);
         }
         if (r == -2) {
           abortBlock(sink);
@@ -412,7 +418,8 @@ final class MarkupParser extends BaseParser {
 
   /**
    * For the name form of Mistral ({@code name[ARGS]{…}}): where the arguments' brace is, -1 wait, -2 not this,
-   * -3 a name without arguments that ends at {@link #nameEnd} (the next {@code [TOOL_CALLS]} or a line end).
+   * -3 a name without arguments that ends at {@link #nameEnd} (the next {@code [TOOL_CALLS]} or a line end; the
+   * decoder tells whether it is a name).
    */
   private int mistralArgsStart(int from) {
     int n = buf.length();
@@ -422,32 +429,18 @@ final class MarkupParser extends BaseParser {
       if (c == '[') {
         if (isBlankRange(bodyOff, i)) return i;
         if (startsAt(buf, i, MISTRAL_MARK)) {
-          if (!isName(bodyOff, i)) return -2;
           nameEnd = i;
           return -3;
         }
         if (i + MISTRAL_MARK.length() > n && MISTRAL_MARK.startsWith(buf.substring(i))) return -1;
       }
       if (c == '\n' && !isBlankRange(bodyOff, i)) {
-        if (!isName(bodyOff, i)) return -2;
         nameEnd = i;
         return -3;
       }
       if (i - bodyOff > MAX_GATE) return -2;
     }
     return -1;
-  }
-
-  /** The text in {@code [from, to)} is a tool name, blanks around it allowed. */
-  private boolean isName(int from, int to) {
-    while (from < to && Balance.isBlank(buf.charAt(from))) from++;
-    while (to > from && Balance.isBlank(buf.charAt(to - 1))) to--;
-    if (from == to) return false;
-    for (int i = from; i < to; i++) {
-      char c = buf.charAt(i);
-      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) return false;
-    }
-    return true;
   }
 
   private boolean isBlankRange(int from, int to) {

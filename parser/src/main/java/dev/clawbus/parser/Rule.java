@@ -11,7 +11,8 @@ package dev.clawbus.parser;
  * @param startOnly only at the start of the answer (nothing but blanks, reasoning and calls before it)
  * @param lenientEof at the end of output an unclosed block is still decoded (for models whose stop token
  *     replaces the closing tag); the decoder gets complete=false and must insist on inner completeness
- * @param afterCallOnly only after a call was made (LFM2's echo of the call it just made)
+ * @param afterCallOnly only right after a call, nothing but blanks between (LFM2's echo of the call it just
+ *     made); with {@link End#PYTHON} its end marker must follow the list, or the list is ordinary text
  */
 record Rule(String start, boolean markerInBody, End end, String[] endMarkers, BlockDecoder decoder,
             boolean startOnly, boolean lenientEof, boolean afterCallOnly) {
@@ -53,10 +54,6 @@ record Rule(String start, boolean markerInBody, End end, String[] endMarkers, Bl
 
   Rule onlyAtStart() {
     return new Rule(start, markerInBody, end, endMarkers, decoder, true, lenientEof, afterCallOnly);
-  }
-
-  Rule onlyAfterCall() {
-    return new Rule(start, markerInBody, end, endMarkers, decoder, startOnly, lenientEof, true);
   }
 
   Rule withEnd(End e) {

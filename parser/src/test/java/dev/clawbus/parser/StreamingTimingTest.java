@@ -254,4 +254,40 @@ class StreamingTimingTest {
     q.finish(s);
     assertEquals(List.of("c:<|tool_call|>[{\"name\": \"a\""), s.take());
   }
+
+  @Test
+  void everyFamilyEmitsACallWithinThePieceThatClosesIt() {
+    for (String f : ToolParsers.formats()) {
+      if (f.equals("none")) continue;
+      Rec r = new Rec();
+      StreamingToolParser p = parser(f, "split");
+      p.feed(ParserBench.sample(f, "a", 0) + ParserBench.sample(f, "b", 1) + "\nDone.", r);
+      assertEquals(2, r.take().stream().filter(e -> e.startsWith("t")).count(), f + ": both calls before the end");
+    }
+  }
+
+  @Test
+  void aNameMayBeLongButNotEndless() {
+    String ok = "n".repeat(257);
+    String tooLong = "n".repeat(258);
+    assertEquals(List.of("t0:" + ok + "{}"), run("olmo3", "  " + ok + "()\nThat is all."));
+    assertEquals(List.of("c:  " + tooLong + "()"), joined(run("olmo3", "  " + tooLong + "()")));
+    assertEquals(List.of("t0:" + ok + "{}"), run("pythonic", "  [" + ok + "()]"));
+    assertEquals(List.of("c:  [" + tooLong + "()]"), joined(run("pythonic", "  [" + tooLong + "()]")));
+    assertEquals(List.of("t0:" + ok + "{}"), run("mistral", "[TOOL_CALLS]" + ok + "{}"));
+    assertEquals(List.of("c:[TOOL_CALLS]" + tooLong + "{}"), joined(run("mistral", "[TOOL_CALLS]" + tooLong + "{}")));
+  }
+
+  /** What one piece emits before the end of output. */
+  private static List<String> run(String format, String piece) {
+    Rec r = new Rec();
+    parser(format, "split").feed(piece, r);
+    return r.take();
+  }
+
+  private static List<String> joined(List<String> events) {
+    Rec r = new Rec();
+    r.events.addAll(events);
+    return r.takeJoined();
+  }
 }
