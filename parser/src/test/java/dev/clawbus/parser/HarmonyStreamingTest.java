@@ -3,44 +3,18 @@ package dev.clawbus.parser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** gpt-oss harmony as it streams: what each piece emits, headers, unfinished messages, reasoning modes. */
 class HarmonyStreamingTest {
-  private static final class Rec implements ParserSink {
-    final List<String> events = new ArrayList<>();
-
-    @Override
-    public void content(String text) {
-      events.add("c:" + text);
-    }
-
-    @Override
-    public void reasoning(String text) {
-      events.add("r:" + text);
-    }
-
-    @Override
-    public void toolCall(int index, String id, String name, String argumentsJson) {
-      events.add("t:" + name + argumentsJson);
-    }
-
-    List<String> take() {
-      List<String> out = List.copyOf(events);
-      events.clear();
-      return out;
-    }
-  }
-
   private static StreamingToolParser parser(String reasoning) {
     return ToolParsers.create("openai", new ParserOptions(List.of(), false, reasoning, i -> "id" + i));
   }
 
   @Test
   void messageTextGoesOutAsItComesAndAPossibleTokenIsHeld() {
-    Rec r = new Rec();
+    StreamingTimingTest.Rec r = new StreamingTimingTest.Rec();
     StreamingToolParser p = parser("split");
     p.feed("<|channel|>analysis<|message|>Think", r);
     assertEquals(List.of("r:Think"), r.take());
@@ -55,7 +29,7 @@ class HarmonyStreamingTest {
 
   @Test
   void aLongTailAfterALessThanIsNotHeld() {
-    Rec r = new Rec();
+    StreamingTimingTest.Rec r = new StreamingTimingTest.Rec();
     StreamingToolParser p = parser("split");
     p.feed("<|channel|>final<|message|>x <thirteen chars", r);
     assertEquals(List.of("c:x <thirteen chars"), r.take());
@@ -104,11 +78,11 @@ class HarmonyStreamingTest {
 
   @Test
   void structuredCallsAfterHarmonyText() {
-    Rec r = new Rec();
+    StreamingTimingTest.Rec r = new StreamingTimingTest.Rec();
     StreamingToolParser p = parser("split");
     p.feed("<|channel|>final<|message|>Hi", r);
     p.feedToolCallDelta(0, "s", "f", "{}", r);
     p.finish(r);
-    assertEquals(List.of("c:Hi", "t:f{}"), r.take());
+    assertEquals(List.of("c:Hi", "t0:f{}"), r.take());
   }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingTimingTest {
   /** Records events; {@link #take()} returns and clears what the last feeds emitted. */
-  private static final class Rec implements ParserSink {
+  static final class Rec implements ParserSink {
     final List<String> events = new ArrayList<>();
     final List<Object> raw = new ArrayList<>();
 
