@@ -108,7 +108,8 @@ for f in ['pythonic','llama4_pythonic']:
     case(f,'types',"[exec(command='ls', timeoutSeconds=5, background=True, env={'A': '1'}, ratio=0.5, tags=['a', None, False])]",None,
          [('exec',{"command":"ls","timeoutSeconds":5,"background":True,"env":{"A":"1"},"ratio":0.5,"tags":["a",None,False]})])
     case(f,'escapes','[exec(command="echo \\"a < b\\"\\nnext ünï")]',None,[('exec',{"command":'echo "a < b"\nnext ünï'})])
-    case(f,'text_before','Calling now: [get_weather(city="Paris")]','Calling now: ',[('get_weather',W)])
+    # vLLM: a pythonic list is a call only when the answer starts with it
+    case(f,'text_before_is_not_a_call','Calling now: [get_weather(city="Paris")]','Calling now: [get_weather(city="Paris")]')
     case(f,'no_call','A list [1, 2, 3] and [link](http://x) here.','A list [1, 2, 3] and [link](http://x) here.')
     case(f,'positional_not_a_call','[get_weather("Paris")]','[get_weather("Paris")]')
     case(f,'unterminated','[get_weather(city="Par','[get_weather(city="Par')
@@ -190,7 +191,7 @@ case('hunyuan_a13b','think_answer','<think>\nplan\n</think>\n<answer>\nHi there\
 # ---------------- minimax
 f='minimax'
 case(f,'single','<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_calls>',None,[('get_weather',W)])
-case(f,'parallel_lines','<think>x</think>\nOk.\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n{"name": "list_files", "arguments": {}}\n</tool_calls>','\nOk.\n',[('get_weather',W),('list_files',{})],'x')
+case(f,'parallel_lines_content_stripped','<think>x</think>\nOk.\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n{"name": "list_files", "arguments": {}}\n</tool_calls>','Ok.',[('get_weather',W),('list_files',{})],'x')
 case(f,'malformed','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>','<tool_calls>\n{"name": "get_weather", "arguments": {"city": }\n</tool_calls>')
 
 # ---------------- minimax_m2
@@ -209,7 +210,7 @@ case(f,'no_call','use functools.partial here','use functools.partial here')
 # ---------------- xlam
 f='xlam'
 case(f,'bare_list','[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
-case(f,'fenced','Here:\n```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```','Here:\n',[('get_weather',W)])
+case(f,'fenced','Here:\n```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```','Here:',[('get_weather',W)])
 case(f,'tool_call_tag','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>',None,[('get_weather',W)])
 case(f,'no_call','text [1,2]','text [1,2]')
 
@@ -285,27 +286,41 @@ B={
  'openai': lambda cs: ''.join('<|start|>assistant<|channel|>commentary to=functions.'+n+' <|constrain|>json<|message|>'+J(a)+'<|call|>' for n,a in cs),
 }
 EXEC={"command":"ls -la","timeoutSeconds":30}
+# vLLM's content conventions per family (see package-info): lists only at the start of the answer, content
+# stripped, text after a call kept
+START_ONLY={'pythonic','llama4_pythonic','granite'}
+STRIP={'minimax','xlam','apertus','lfm2','functiongemma','gemma4'}
+KEEP_AFTER={'xlam','granite4','apertus','lfm2'}
 TRICKY={"command":CMD_TRICKY,"background":True}
 TRUNC=('exec',{"command":"rm -rf /tmp/build/cache && echo finished"})
-for f,b in B.items():
+def matrix(f,b,think=('<think>','</think>'),single_call=False,prefix=''):
+    """The same cases for every family, from its builder b([(name,args),…]); prefix is markup before a call
+    that is not content (GigaChat's separator)."""
     def m(name,text,content,calls,reasoning=None,tools=True): case(f,'m_'+name,text,content,calls,reasoning,tools)
+    def bare(markup): return markup[len(prefix):]
     m('single',b([('get_weather',W)]),None,[('get_weather',W)])
-    m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
-    m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
+    if not single_call:
+        m('parallel',b([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+        m('three_calls',b([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]),None,[('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
     m('nested',b([('search',NESTED)]),None,[('search',NESTED)])
     m('tricky_values',b([('exec',TRICKY)]),None,[('exec',TRICKY)])
     m('unicode',b([('get_weather',{"city":"Zürich — 東京 🌦"})]),None,[('get_weather',{"city":"Zürich — 東京 🌦"})])
     m('empty_arguments',b([('list_files',{})]),None,[('list_files',{})])
-    m('unknown_tool',b([('delete_everything',{"force":True})]),None if f=='openai' else b([('delete_everything',{"force":True})]),[])
+    unknown=b([('delete_everything',{"force":True})])
+    m('unknown_tool',unknown,None if f=='openai' else bare(unknown),[])
     if f!='openai':
-        m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
-        m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
+        tb="I'll check that for you.\n"+b([('get_weather',W)])
+        if f in START_ONLY: m('text_before_is_not_a_call',tb,tb,[])
+        else: m('text_before',tb,"I'll check that for you." if f in STRIP else "I'll check that for you.\n",[('get_weather',W)])
+        if f in KEEP_AFTER: m('text_after_is_kept',b([('get_weather',W)])+"\nAnything else?","Anything else?",[('get_weather',W)])
+        else: m('text_after_is_dropped',b([('get_weather',W)])+"\nAnything else?",None,[('get_weather',W)])
         full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
-        m('truncated',cut,cut,[])
-        m('reasoning_then_call','<think>Plan: call it.</think>\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
+        m('truncated',cut,bare(cut),[])
+        m('reasoning_then_call',think[0]+'Plan: call it.'+think[1]+'\n'+b([('get_weather',W)]),None,[('get_weather',W)],'Plan: call it.')
         m('blank_lines_around','\n\n'+b([('get_weather',W)])+'\n\n',None,[('get_weather',W)])
     m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
     m('empty_output','',None,[])
+for f,b in B.items(): matrix(f,b)
 # harmony unknown tool keeps only the body as content
 cases['openai']=[c for c in cases['openai'] if c['name']!='m_unknown_tool']
 case('openai','m_unknown_tool','<|start|>assistant<|channel|>commentary to=functions.delete_everything <|constrain|>json<|message|>{"force": true}<|call|>','{"force": true}',[])
@@ -318,7 +333,7 @@ for fmt,cs in cases.items():
     with open(os.path.join(OUT,fmt+'.jsonl'),'w') as fh:
         for c in cs: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
 print({k:len(v) for k,v in cases.items()}, sum(len(v) for v in cases.values()))
-case('xlam','text_before_bare_list','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]','I will call it.\n',[('get_weather',W)])
+case('xlam','text_before_bare_list_is_not_a_call','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]','I will call it.\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]')
 case('xlam','think_then_list','<think>use weather</think>[{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)],'use weather')
 case('xlam','tool_calls_marker','[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}]',None,[('get_weather',W)])
 case('xlam','plain_json_list_stays','Data: [{"id": 1}, {"id": 2}]','Data: [{"id": 1}, {"id": 2}]')
@@ -382,7 +397,8 @@ for f,b in B3.items():
     m('text_before',"I'll check that for you.\n"+b([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
     full=b([TRUNC]); cut=full[:full.index('rm -rf')+6]
     m('truncated',cut,cut,[])
-    m('bare_list','[get_weather(city="Paris")]',None,[('get_weather',W)])
+    # vLLM wraps OLMo's lines in a list itself: a bracketed list becomes a list of lists, not a call
+    m('bare_list_is_not_a_call','[get_weather(city="Paris")]','[get_weather(city="Paris")]',[])
     m('no_call','Just an answer with <angle> tags, [brackets], {braces} and | pipes.','Just an answer with <angle> tags, [brackets], {braces} and | pipes.',[])
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
@@ -393,3 +409,222 @@ case('jamba','end_tag_inside_argument_string','<tool_calls>[{"name": "exec", "ar
 for f in ['hermes','jamba']:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+
+# ======================================================================================================
+# Issue 12: the families vLLM ships that clawbus lacked, and vLLM's conventions where clawbus differed.
+# Each family's cases follow its vLLM parser's rules (vllm/tool_parsers/<family>_tool_parser.py); where
+# clawbus keeps a better behaviour on purpose, the case says "deliberate" (see package-info.java).
+def gv(v):
+    if v is None: return 'null'
+    if v is True: return 'true'
+    if v is False: return 'false'
+    if isinstance(v,str): return '<|"|>'+v+'<|"|>'
+    if isinstance(v,(int,float)): return repr(v)
+    if isinstance(v,list): return '['+','.join(gv(x) for x in v)+']'
+    if isinstance(v,dict): return '{'+','.join(k+':'+gv(x) for k,x in v.items())+'}'
+def hy_call(n,a): return '<tool_call>'+n+'<tool_sep>'+''.join('<arg_key>'+k+'</arg_key><arg_value>'+txt(v)+'</arg_value>' for k,v in a.items())+'</tool_call>'
+def dsml_v4(cs): return '<｜DSML｜tool_calls>\n'+''.join('<｜DSML｜invoke name="'+n+'">\n'+''.join(dsml_param(k,v) for k,v in a.items())+'</｜DSML｜invoke>\n' for n,a in cs)+'</｜DSML｜tool_calls>'
+def fg_call(n,a): return '<start_function_call>call:'+n+'{'+','.join(k+':<escape>'+txt(v)+'<escape>' for k,v in a.items())+'}<end_function_call>'
+def gm_call(n,a): return '<|tool_call>call:'+n+'{'+','.join(k+':'+gv(v) for k,v in a.items())+'}<tool_call|>'
+def py_call(n,a): return n+'('+', '.join(k+'='+pylit(v) for k,v in a.items())+')'
+B4={
+ 'apertus': lambda cs: '<|tools_prefix|>'+J([{n:a} for n,a in cs])+'<|tools_suffix|>',
+ 'deepseek_v4': dsml_v4,
+ 'functiongemma': lambda cs: ''.join(fg_call(n,a) for n,a in cs),
+ 'gemma4': lambda cs: ''.join(gm_call(n,a) for n,a in cs),
+ 'gigachat3': lambda cs: '<|message_sep|>\n\nfunction call<|role_sep|>\n'+J({"name":cs[0][0],"arguments":cs[0][1]}),
+ 'granite4': lambda cs: '\n'.join('<tool_call>'+obj(n,a)+'</tool_call>' for n,a in cs),
+ 'hy_v3': lambda cs: '<tool_calls>'+''.join(hy_call(n,a) for n,a in cs)+'</tool_calls>',
+ 'lfm2': lambda cs: '<|tool_call_start|>['+', '.join(py_call(n,a) for n,a in cs)+']<|tool_call_end|>',
+ 'step3p5': B['qwen3_xml'],
+ 'mimo': B['qwen3_xml'],
+ 'poolside_v1': B['glm47'],
+}
+THINKING={'apertus':('<|inner_prefix|>','<|inner_suffix|>'),'gemma4':('<|channel>thought\n','<channel|>')}
+for f,b in B4.items():
+    matrix(f,b,THINKING.get(f,('<think>','</think>')),single_call=f=='gigachat3',prefix='<|message_sep|>\n\n' if f=='gigachat3' else '')
+
+f='apertus'
+case(f,'missing_suffix_at_end','Sure. <|tools_prefix|>[{"get_weather": {"city": "Paris"}}]','Sure.',[('get_weather',W)])
+case(f,'text_after_suffix_joined','Sure. <|tools_prefix|>[{"get_weather": {"city": "Paris"}}]<|tools_suffix|>  Done. ','Sure.\nDone.',[('get_weather',W)])
+case(f,'text_after_json_without_suffix','<|tools_prefix|>[{"get_weather": {"city": "Paris"}}]\nDone.','Done.',[('get_weather',W)])
+case(f,'null_arguments','<|tools_prefix|>[{"list_files": null}]<|tools_suffix|>',None,[('list_files',{})])
+# deliberate: vLLM takes the first key as the name ("name") and calls it
+case(f,'two_keys_is_not_a_call','<|tools_prefix|>[{"name": "get_weather", "arguments": {"city": "Paris"}}]<|tools_suffix|>','<|tools_prefix|>[{"name": "get_weather", "arguments": {"city": "Paris"}}]<|tools_suffix|>')
+# deliberate: vLLM completes the cut JSON and calls with truncated arguments
+case(f,'truncated_arguments_stay_content','<|tools_prefix|>[{"exec": {"command": "rm -rf /tmp/b','<|tools_prefix|>[{"exec": {"command": "rm -rf /tmp/b')
+# deliberate: vLLM parses the first block only (the second stays in content as markup)
+case(f,'two_blocks','<|tools_prefix|>[{"get_weather": {"city": "Paris"}}]<|tools_suffix|><|tools_prefix|>[{"list_files": {}}]<|tools_suffix|>',None,[('get_weather',W),('list_files',{})])
+case(f,'inner_reasoning','<|inner_prefix|>The user wants the weather.<|inner_suffix|>Checking. <|tools_prefix|>[{"get_weather": {"city": "Paris"}}]<|tools_suffix|>','Checking.',[('get_weather',W)],'The user wants the weather.')
+
+f='deepseek_v4'
+def INV(n,params): return '<｜DSML｜invoke name="'+n+'">\n'+''.join('<｜DSML｜parameter name="'+k+'" string="'+st+'">'+v+'</｜DSML｜parameter>\n' for k,st,v in params)+'</｜DSML｜invoke>'
+def V4(*invs): return '<｜DSML｜tool_calls>\n'+'\n'.join(invs)+'\n</｜DSML｜tool_calls>'
+case(f,'typed_by_schema',V4(INV('exec',[('command','true','42'),('timeoutSeconds','false','30'),('background','false','true'),('ratio','false','0.5'),('env','false','{"A": "1"}')])),None,
+     [('exec',{"command":"42","timeoutSeconds":30,"background":True,"ratio":0.5,"env":{"A":"1"}})])
+case(f,'number_whole_becomes_integer',V4(INV('search',[('query','true','q'),('limit','false','3.0')])),None,[('search',{"query":"q","limit":3})])
+case(f,'bad_integer_stays_text',V4(INV('exec',[('command','true','x'),('timeoutSeconds','false','soon')])),None,[('exec',{"command":"x","timeoutSeconds":"soon"})])
+# deliberate: with no schema vLLM keeps a string="false" value as text; the model said it is not a string
+case(f,'not_a_string_without_schema',V4(INV('anything',[('cfg','false','{"a": 1}'),('n','false','5'),('word','false','hello')])),None,[('anything',{"cfg":{"a":1},"n":5,"word":"hello"})],tools=False)
+case(f,'arguments_wrapper_unwrapped',V4(INV('exec',[('arguments','false','{"command": "ls", "timeoutSeconds": 5}')])),None,[('exec',{"command":"ls","timeoutSeconds":5})])
+case(f,'input_wrapper_as_string_unwrapped',V4(INV('exec',[('input','true','{"command": "ls"}')])),None,[('exec',{"command":"ls"})])
+case(f,'wrapper_kept_when_keys_unknown',V4(INV('exec',[('arguments','false','{"foo": 1}')])),None,[('exec',{"arguments":{"foo":1}})])
+case(f,'v32_wrapper_accepted','<｜DSML｜function_calls>\n'+INV('get_weather',[('city','true','Paris')])+'\n</｜DSML｜function_calls>',None,[('get_weather',W)])
+broken='<｜DSML｜invoke name="exec">\n<｜DSML｜parameter name="command" string="true">ls\n</｜DSML｜invoke>'
+case(f,'broken_invoke_stays_content_others_called',V4(INV('get_weather',[('city','true','Paris')]),broken),broken,[('get_weather',W)])
+case(f,'unknown_invoke_among_known',V4(INV('get_weather',[('city','true','Paris')]),INV('drop_db',[('force','false','true')])),INV('drop_db',[('force','false','true')]),[('get_weather',W)])
+case(f,'string_value_kept_exactly',V4(INV('exec',[('command','true','\n  indented\n')])),None,[('exec',{"command":"\n  indented\n"})])
+
+f='functiongemma'
+case(f,'values_are_json',fg_call('exec',{"command":"ls","timeoutSeconds":"42","background":"true"}),None,[('exec',{"command":"ls","timeoutSeconds":42,"background":True})])
+# deliberate: vLLM json-decodes every value, so a string parameter "12345" would become a number
+case(f,'string_schema_keeps_digits','<start_function_call>call:get_weather{city:<escape>12345<escape>}<end_function_call>',None,[('get_weather',{"city":"12345"})])
+case(f,'no_schema_json_or_text','<start_function_call>call:anything{n:<escape>5<escape>,s:<escape>hi there<escape>,o:<escape>{"a": [1]}<escape>}<end_function_call>',None,[('anything',{"n":5,"s":"hi there","o":{"a":[1]}})],tools=False)
+case(f,'arguments_without_commas','<start_function_call>call:get_weather{city:<escape>NYC<escape>unit:<escape>c<escape>}<end_function_call>',None,[('get_weather',{"city":"NYC","unit":"c"})])
+case(f,'missing_end_at_eos','<start_function_call>call:get_weather{city:<escape>Paris<escape>}',None,[('get_weather',W)])
+case(f,'cut_value_stays_content','<start_function_call>call:get_weather{city:<escape>Par','<start_function_call>call:get_weather{city:<escape>Par')
+# deliberate: vLLM's pattern skips the unpaired value and calls with no arguments
+case(f,'unpaired_escape_stays_content','<start_function_call>call:get_weather{city:<escape>Paris}<end_function_call>','<start_function_call>call:get_weather{city:<escape>Paris}<end_function_call>')
+case(f,'name_must_be_a_word','<start_function_call>call:get-weather{city:<escape>Paris<escape>}<end_function_call>','<start_function_call>call:get-weather{city:<escape>Paris<escape>}<end_function_call>')
+case(f,'text_between_dropped',fg_call('get_weather',W)+'\nand then\n'+fg_call('list_files',{}),None,[('get_weather',W),('list_files',{})])
+
+f='gemma4'
+case(f,'bare_values','<|tool_call>call:exec{command:<|"|>ls<|"|>,timeoutSeconds:30,background:false,ratio:1.5,env:null}<tool_call|>',None,[('exec',{"command":"ls","timeoutSeconds":30,"background":False,"ratio":1.5,"env":None})])
+case(f,'nested_object_and_list','<|tool_call>call:search{query:<|"|>q<|"|>,filters:{k:<|"|>a<|"|>,v:[1,<|"|>two<|"|>,{deep:true}]}}<tool_call|>',None,[('search',{"query":"q","filters":{"k":"a","v":[1,"two",{"deep":True}]}})])
+case(f,'braces_inside_strings','<|tool_call>call:exec{command:<|"|>echo {a} } [b<|"|>}<tool_call|>',None,[('exec',{"command":"echo {a} } [b"})])
+case(f,'turn_token_closes','<|tool_call>call:get_weather{city:<|"|>Paris<|"|>}<turn|>',None,[('get_weather',W)])
+case(f,'stray_colon','<|tool_call>:call:get_weather{city:<|"|>Paris<|"|>}<tool_call|>',None,[('get_weather',W)])
+case(f,'quoted_key','<|tool_call>call:get_weather{<|"|>city<|"|>:<|"|>Paris<|"|>}<tool_call|>',None,[('get_weather',W)])
+case(f,'missing_end_at_eos','<|tool_call>call:get_weather{city:<|"|>Paris<|"|>}',None,[('get_weather',W)])
+case(f,'bare_call_after_thought','<|channel>thought\nNeed the weather.<channel|>call:get_weather{city:<|"|>Paris<|"|>}',None,[('get_weather',W)],'Need the weather.')
+# deliberate: vLLM's fallback also takes a bare call: after prose; that risks calls made of prose
+case(f,'bare_call_after_prose_is_content','some prose\ncall:get_weather{city:<|"|>Paris<|"|>}','some prose\ncall:get_weather{city:<|"|>Paris<|"|>}')
+case(f,'unterminated_string_stays_content','<|tool_call>call:exec{command:<|"|>rm -rf /tmp','<|tool_call>call:exec{command:<|"|>rm -rf /tmp')
+case(f,'channel_without_thought_label','<|channel>just thinking<channel|>Hello!','Hello!',[],'just thinking')
+
+f='gigachat3'
+GC='function call<|role_sep|>\n'
+case(f,'content_then_call','Checking.<|message_sep|>\n\n'+GC+'{"name": "get_weather", "arguments": {"city": "Paris"}}','Checking.',[('get_weather',W)])
+case(f,'function_call_tag','<|function_call|>{"name": "get_weather", "arguments": {"city": "Paris"}}',None,[('get_weather',W)])
+case(f,'end_of_sequence_tag_dropped',GC+'{"name": "get_weather", "arguments": {"city": "Paris"}}</s>',None,[('get_weather',W)])
+case(f,'text_after_separator_is_not_content','Hello.<|message_sep|>\n\nsomething else','Hello.')
+case(f,'arguments_as_string_not_a_call',GC+'{"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}',GC+'{"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}')
+case(f,'missing_arguments_not_a_call',GC+'{"name": "list_files"}',GC+'{"name": "list_files"}')
+case(f,'malformed_json',GC+'{"name": "get_weather", "arguments": {"city": }}',GC+'{"name": "get_weather", "arguments": {"city": }}')
+
+f='granite4'
+TC=lambda n,a: '<tool_call>'+obj(n,a)+'</tool_call>'
+case(f,'text_between_and_after_kept','Checking both.\n'+TC('get_weather',W)+'\nand\n'+TC('list_files',{})+'\nDone.','Checking both.\n\nand\n\nDone.',[('get_weather',W),('list_files',{})])
+case(f,'unterminated_stays_content','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}','<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}')
+# deliberate: vLLM gives up on every call when one block is malformed
+case(f,'malformed_block_alone_stays_content',TC('get_weather',W)+'\n<tool_call>{"name": "exec", "arguments": {"command": }}</tool_call>','<tool_call>{"name": "exec", "arguments": {"command": }}</tool_call>',[('get_weather',W)])
+case(f,'arguments_as_string',"<tool_call>{\"name\": \"get_weather\", \"arguments\": \"{\\\"city\\\": \\\"Paris\\\"}\"}</tool_call>",None,[('get_weather',W)])
+
+f='hy_v3'
+HYT=[{"type":"function","function":{"name":"set_timer","parameters":{"type":"object","properties":{
+  "value":{"anyOf":[{"type":"integer"},{"type":"string"}]},"on":{"type":"bool"},"label":{"type":["string","null"]}}}}}]
+case(f,'typed_values','<tool_calls>'+hy_call('exec',{"command":"ls","timeoutSeconds":"5","background":"True","ratio":"2","env":'{"A": "1"}',"tags":'["a"]'})+'</tool_calls>',None,
+     [('exec',{"command":"ls","timeoutSeconds":5,"background":True,"ratio":2,"env":{"A":"1"},"tags":["a"]})])
+case(f,'number_with_point_is_float','<tool_calls>'+hy_call('exec',{"command":"x","ratio":"2.5"})+'</tool_calls>',None,[('exec',{"command":"x","ratio":2.5})])
+case(f,'no_schema_values_stay_text','<tool_calls>'+hy_call('anything',{"n":"5","flag":"true"})+'</tool_calls>',None,[('anything',{"n":"5","flag":"true"})],tools=False)
+case(f,'missing_block_close_at_eos','<tool_calls>'+hy_call('get_weather',W)+hy_call('list_files',{}),None,[('get_weather',W),('list_files',{})])
+# deliberate: vLLM also takes the complete pairs of a call cut off by the end of output
+case(f,'last_call_cut_off_stays_content','<tool_calls>'+hy_call('get_weather',W)+'<tool_call>exec<tool_sep><arg_key>command</arg_key><arg_value>rm -rf','<tool_call>exec<tool_sep><arg_key>command</arg_key><arg_value>rm -rf',[('get_weather',W)])
+case(f,'no_separator_stays_content','<tool_calls><tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value></tool_call></tool_calls>','<tool_calls><tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value></tool_call></tool_calls>')
+case(f,'unknown_among_known','<tool_calls>'+hy_call('get_weather',W)+hy_call('drop_db',{"force":"true"})+'</tool_calls>',hy_call('drop_db',{"force":"true"}),[('get_weather',W)])
+case(f,'string_value_kept_exactly','<tool_calls>'+hy_call('exec',{"command":" a  b \n"})+'</tool_calls>',None,[('exec',{"command":" a  b \n"})])
+cases[f][-1]['tools']=TOOLS
+for nm,val,want in [('anyof_integer','15',15),('anyof_text','soon','soon')]:
+    case(f,nm,'<tool_calls>'+hy_call('set_timer',{"value":val})+'</tool_calls>',None,[('set_timer',{"value":want})])
+    cases[f][-1]['tools']=HYT
+case(f,'type_alias_bool','<tool_calls>'+hy_call('set_timer',{"on":"false","label":"null"})+'</tool_calls>',None,[('set_timer',{"on":False,"label":"null"})])
+cases[f][-1]['tools']=HYT
+
+f='lfm2'
+LS='<|tool_call_start|>'; LE='<|tool_call_end|>'
+case(f,'echo_after_call_swallowed',LS+'[get_weather(city="Paris")]'+LE+'[get_weather(city="Paris")]'+LE,None,[('get_weather',W)])
+case(f,'text_after_joined','Sure. '+LS+'[get_weather(city="Paris")]'+LE+' The weather in Paris is sunny.','Sure.\nThe weather in Paris is sunny.',[('get_weather',W)])
+case(f,'bracket_text_after_is_content',LS+'[get_weather(city="Paris")]'+LE+'\n[1] a footnote','[1] a footnote',[('get_weather',W)])
+case(f,'list_after_call_without_end_tag_is_content',LS+'[get_weather(city="Paris")]'+LE+' [get_weather(city="Oslo")] as asked','[get_weather(city="Oslo")] as asked',[('get_weather',W)])
+case(f,'echo_only_right_after_the_call',LS+'[get_weather(city="Paris")]'+LE+'Sure, see [list_files()]'+LE,'Sure, see [list_files()]',[('get_weather',W)])
+case(f,'second_call_after_prose_with_brackets',LS+'[get_weather(city="Paris")]'+LE+'Checked [a] and [b].'+LS+'[list_files()]'+LE,'Checked [a] and [b].',[('get_weather',W),('list_files',{})])
+case(f,'missing_end_at_eos',LS+'[get_weather(city="Paris")]',None,[('get_weather',W)])
+case(f,'json_literals',LS+'[exec(command="ls", background=true, env=null)]'+LE,None,[('exec',{"command":"ls","background":True,"env":None})])
+case(f,'positional_argument_not_a_call',LS+'[get_weather("Paris")]'+LE,LS+'[get_weather("Paris")]'+LE)
+
+case('poolside_v1','laguna_mixed_types_and_zero_args','I will write it.<tool_call>exec<arg_key>command</arg_key><arg_value>  print("你好")\n  </arg_value><arg_key>timeoutSeconds</arg_key><arg_value>420</arg_value><arg_key>env</arg_key><arg_value>{"safe": "yes"}</arg_value></tool_call>\n<tool_call>list_files</tool_call>',
+     'I will write it.',[('exec',{"command":'  print("你好")\n  ',"timeoutSeconds":420,"env":{"safe":"yes"}}),('list_files',{})])
+f='step3p5'
+case(f,'float_type_and_bare_function','<function=test_types>\n<parameter=float_param>\n3.14\n</parameter>\n<parameter=int_param>\n42\n</parameter>\n</function>',None,[('test_types',{"float_param":3.14,"int_param":42})])
+cases[f][-1]['tools']=[{"type":"function","function":{"name":"test_types","parameters":{"type":"object","properties":{"float_param":{"type":"float"},"int_param":{"type":"integer"}}}}}]
+
+# ---- existing families: the conventions issue 12 found different from vLLM's
+f='llama3_json'
+case(f,'missing_parameters_not_a_call','{"name": "list_files"}','{"name": "list_files"}')
+case(f,'brace_in_trailing_text','{"name": "get_weather", "parameters": {"city": "Paris"}} I used {get_weather} for this.',None,[('get_weather',W)])
+case(f,'newline_separated','{"name": "get_weather", "parameters": {"city": "Paris"}}\n{"name": "list_files", "parameters": {}}',None,[('get_weather',W),('list_files',{})])
+f='mistral'
+# deliberate: vLLM skips a [TOOL_CALLS] name without "{", dropping the call silently
+case(f,'name_without_arguments','[TOOL_CALLS]list_files',None,[('list_files',{})])
+case(f,'names_without_arguments_then_more','[TOOL_CALLS]list_files[TOOL_CALLS]get_weather{"city": "Paris"}',None,[('list_files',{}),('get_weather',W)])
+case(f,'not_json_after_marker','Sorry.[TOOL_CALLS] I cannot call tools here.','Sorry.[TOOL_CALLS] I cannot call tools here.')
+# deliberate: vLLM returns arguments that are not JSON as they are (clients JSON.parse them)
+case(f,'invalid_arguments_stay_content','[TOOL_CALLS]get_weather{city: Paris}','[TOOL_CALLS]get_weather{city: Paris}')
+case(f,'list_without_arguments_key','[TOOL_CALLS][{"name": "list_files"}]',None,[('list_files',{})])
+case(f,'call_id_and_args_tokens','[TOOL_CALLS]get_weather[CALL_ID]a1b2c3d4e[ARGS]{"city": "Paris"}',None,[('get_weather',W)])
+f='llama4_pythonic'
+case(f,'python_start_without_end_several_calls',"<|python_start|>[get_weather(city='Paris'),list_files()]",None,[('get_weather',W),('list_files',{})])
+case(f,'python_start_after_text_is_content',"Sure <|python_start|>[get_weather(city='Paris')]<|python_end|>","Sure <|python_start|>[get_weather(city='Paris')]<|python_end|>")
+for f in ['pythonic','llama4_pythonic','lfm2']:
+    case(f,'json_literal_names',"[exec(command='ls', background=true, env=null)]" if f!='lfm2' else LS+"[exec(command='ls', background=false)]"+LE,None,
+         [('exec',{"command":"ls","background":True,"env":None} if f!='lfm2' else {"command":"ls","background":False})])
+f='glm45'
+case(f,'escaped_newline_between_tags','<tool_call>get_weather\n<arg_key>city</arg_key>\\n<arg_value>Paris</arg_value>\n</tool_call>',None,[('get_weather',W)])
+case(f,'glm47_layout','<tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value></tool_call>',None,[('get_weather',W)])
+case(f,'string_kept_as_written_others_stripped','<tool_call>exec\n<arg_key>command</arg_key>\n<arg_value>  ls  </arg_value>\n<arg_key>timeoutSeconds</arg_key>\n<arg_value> 5 </arg_value>\n</tool_call>',None,[('exec',{"command":"  ls  ","timeoutSeconds":5})])
+case(f,'name_only','<tool_call>list_files\n</tool_call>',None,[('list_files',{})])
+f='kimi_k2'
+K0=K('get_weather',0,W); KB='<|tool_call_begin|>functions.exec:1<|tool_call_argument_begin|>{"command": <|tool_call_end|>'; K2=K('list_files',2,{})
+# deliberate against older vLLM which gave up on the section; vLLM now skips only the broken call, we keep its text
+case(f,'one_broken_call_keeps_others','<|tool_calls_section_begin|>'+K0+KB+K2+'<|tool_calls_section_end|>',KB,[('get_weather',W),('list_files',{})])
+case(f,'unknown_tool_among_known','<|tool_calls_section_begin|>'+K0+K('drop_db',1,{})+'<|tool_calls_section_end|>',K('drop_db',1,{}),[('get_weather',W)])
+case(f,'three_calls_with_newlines','<|tool_calls_section_begin|>\n'+K0+'\n'+K('exec',1,EXEC)+'\n'+K2+'\n<|tool_calls_section_end|>',None,[('get_weather',W),('exec',EXEC),('list_files',{})])
+f='minimax'
+case(f,'bad_line_stays_content','<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\nnot a call\n</tool_calls>','not a call',[('get_weather',W)])
+case(f,'line_without_arguments_stays_content','<tool_calls>\n{"name": "list_files"}\n</tool_calls>','<tool_calls>\n{"name": "list_files"}\n</tool_calls>')
+case(f,'two_blocks','<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_calls>\n<tool_calls>\n{"name": "list_files", "arguments": {}}\n</tool_calls>',None,[('get_weather',W),('list_files',{})])
+case(f,'trailing_whitespace_stripped','Ok.   \n\n<tool_calls>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_calls>','Ok.',[('get_weather',W)])
+f='openai'
+HC=lambda n,a: '<|start|>assistant<|channel|>commentary to=functions.'+n+' <|constrain|>json<|message|>'+J(a)+'<|call|>'
+case(f,'preambles_between_calls','<|channel|>commentary<|message|>Checking the weather.<|end|>'+HC('get_weather',W)+'<|start|>assistant<|channel|>commentary<|message|>Now the files.<|end|>'+HC('list_files',{}),'Checking the weather.\nNow the files.',[('get_weather',W),('list_files',{})])
+case(f,'final_after_call_kept',HC('get_weather',W)+'<|start|>assistant<|channel|>final<|message|>It is sunny.<|return|>','It is sunny.',[('get_weather',W)])
+f='xlam'
+FJ='```json\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```'
+case(f,'trailing_whitespace_stripped','Here:   \n'+FJ+'\n\n','Here:',[('get_weather',W)])
+case(f,'fence_without_language','```\n[{"name": "get_weather", "arguments": {"city": "Paris"}}]\n```',None,[('get_weather',W)])
+case(f,'text_after_fence_kept','Calling.\n'+FJ+'\nDone.','Calling.\n\nDone.',[('get_weather',W)])
+case(f,'python_fence_is_content','```python\nprint("hi")\n```','```python\nprint("hi")\n```')
+case(f,'list_without_arguments_is_content','[{"name": "list_files"}]',None,[('list_files',{})])
+f='deepseek_v32'
+def V32(*invs): return '<｜DSML｜function_calls>\n'+'\n'.join(invs)+'\n</｜DSML｜function_calls>'
+case(f,'arguments_wrapper_unwrapped',V32(INV('exec',[('arguments','false','{"command": "ls"}')])),None,[('exec',{"command":"ls"})])
+case(f,'input_wrapper_as_string_unwrapped',V32(INV('exec',[('input','true','{"command": "ls", "background": true}')])),None,[('exec',{"command":"ls","background":True})])
+case(f,'number_typed_by_schema',V32(INV('search',[('query','true','q'),('limit','false','2.5')])),None,[('search',{"query":"q","limit":2.5})])
+f='olmo3'
+case(f,'bare_lines_at_start','get_weather(city="Paris")\nlist_files()',None,[('get_weather',W),('list_files',{})])
+case(f,'bare_line_after_text_is_content','Sure: get_weather(city="Paris")','Sure: get_weather(city="Paris")')
+case(f,'plain_answer_starting_with_a_word','Paris is sunny (mostly).','Paris is sunny (mostly).')
+# deliberate: vLLM drops text around the block; what was streamed before the block cannot be taken back
+case(f,'text_before_block','Let me check.\n<function_calls>\nget_weather(city="Paris")\n</function_calls>','Let me check.\n',[('get_weather',W)])
+case(f,'json_literal_names','<function_calls>\nexec(command="ls", background=true, env=null)\n</function_calls>',None,[('exec',{"command":"ls","background":True,"env":None})])
+
+# auto recognises the new families where their markers are unambiguous
+for src in ['apertus','deepseek_v4','functiongemma','gemma4','gigachat3','hy_v3','lfm2','granite4','step3p5']:
+    d=dict([c for c in cases[src] if c['name']=='m_single'][0]); d['name']=src+'_single'; d['format']='auto'; cases['auto'].append(d)
+case('auto','gemma4_thought_then_call','<|channel>thought\nweather<channel|>'+gm_call('get_weather',W),None,[('get_weather',W)],'weather')
+case('auto','hy_v3_and_json_tool_calls','<tool_calls>'+hy_call('get_weather',W)+'</tool_calls>',None,[('get_weather',W)])
+
+for f in cases:
+    with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
+        for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')
+print({k:len(v) for k,v in cases.items()}, sum(len(v) for v in cases.values()))

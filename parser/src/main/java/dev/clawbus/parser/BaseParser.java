@@ -7,16 +7,24 @@ import java.util.List;
  * What every family's parser shares: numbering and ids of calls, the tool-name check, vLLM's whitespace
  * conventions around calls, and the pass-through of vLLM's own structured tool-call deltas.
  *
- * <p>Text after the first call is dropped unless it is markup that failed to make a call.
+ * <p>Text after a call follows the family's {@link Family.Style}: dropped (most families), kept as written, or
+ * trimmed and joined with a newline. Markup that failed to make a call is content wherever it is.
  *
  * <p>Whitespace: a run of blanks is held back until we know what follows. Before non-blank text it is emitted
- * with it; before a call it is dropped when nothing but blanks was said so far or a call already came (so an
- * answer made only of calls has content null); at the end it is dropped when calls were made.
+ * with it; before a call it is dropped when nothing but blanks was said so far, when a call already came, or when
+ * the family strips content; at the end it is dropped when calls were made (an answer made only of calls has
+ * content null). When the family strips content, its leading blanks are dropped too, call or not: streaming
+ * cannot wait to learn whether a call follows.
  */
 abstract class BaseParser implements StreamingToolParser {
   protected final ParserOptions options;
+  private final Family.Style style;
   private int calls;
   private boolean realContent;
+  /** After a STOP tag ordinary text is no longer content (GigaChat's text after {@code <|message_sep|>}). */
+  private boolean stopped;
+  /** JOIN style: the next non-blank text after a call starts a new piece (leading blanks dropped). */
+  private boolean pieceStart;
   private final StringBuilder blanks = new StringBuilder();
 
   private int structIndex = -1;
@@ -24,8 +32,9 @@ abstract class BaseParser implements StreamingToolParser {
   private String structName;
   private final StringBuilder structArgs = new StringBuilder();
 
-  BaseParser(ParserOptions options) {
+  BaseParser(ParserOptions options, Family.Style style) {
     this.options = options;
+    this.style = style;
   }
 
   @Override
@@ -38,27 +47,73 @@ abstract class BaseParser implements StreamingToolParser {
     return !realContent;
   }
 
-  /**
-   * Ordinary text {@code s[from, to)}. Before the first call it is content; after it, it is dropped, as vLLM
-   * does (content is what the model said before calling; what follows a call is usually an imagined result).
-   */
+  /** A call was made and nothing but blanks came since (the text scanned now may still add some). */
+  final boolean justAfterCall() {
+    return calls > 0 && pieceStart;
+  }
+
+  final void stop() {
+    stopped = true;
+  }
+
+  /** Ordinary text {@code s[from, to)}: content, unless the family drops text after calls or a STOP tag came. */
   final void text(CharSequence s, int from, int to, ParserSink sink) {
-    if (calls > 0) return;
-    markupText(s, from, to, sink);
+    if (stopped || from >= to) return;
+    if (calls > 0) {
+      switch (style.after()) {
+        case DROP -> {
+          return;
+        }
+        case JOIN -> {
+          if (pieceStart) {
+            while (from < to && Balance.isBlank(s.charAt(from))) from++;
+            if (from == to) return;
+            pieceStart = false;
+            blanks.setLength(0);
+            if (realContent) sink.content("\n");
+          }
+        }
+        default -> {
+          if (pieceStart && !realContent) {
+            // nothing said before the calls: content starts at the first non-blank text after them
+            while (from < to && Balance.isBlank(s.charAt(from))) from++;
+            if (from == to) return;
+            blanks.setLength(0);
+          }
+          pieceStart = false;
+        }
+      }
+    }
+    plain(s, from, to, sink);
   }
 
   /** Text of markup that did not make a call (malformed, unterminated, unknown tool): content, never lost. */
   final void markupText(CharSequence s, int from, int to, ParserSink sink) {
     if (from >= to) return;
     if (calls > 0) {
-      sink.content(s.subSequence(from, to).toString()); // exactly as written: nothing to trim around
+      // exactly as written: nothing to trim around
+      if (blanks.length() > 0) {
+        sink.content(blanks.toString());
+        blanks.setLength(0);
+      }
+      pieceStart = false;
+      realContent = true;
+      sink.content(s.subSequence(from, to).toString());
       return;
     }
+    plain(s, from, to, sink);
+  }
+
+  private void plain(CharSequence s, int from, int to, ParserSink sink) {
     int last = to - 1;
     while (last >= from && Balance.isBlank(s.charAt(last))) last--;
     if (last < from) {
       blanks.append(s, from, to);
       return;
+    }
+    if (!realContent && calls == 0 && style.stripBefore()) {
+      blanks.setLength(0); // the family strips content: no leading blanks
+      while (Balance.isBlank(s.charAt(from))) from++;
     }
     String out;
     if (blanks.length() > 0) {
@@ -75,24 +130,46 @@ abstract class BaseParser implements StreamingToolParser {
     if (last + 1 < to) blanks.append(s, last + 1, to);
   }
 
-  /** Emits the calls if every name is acceptable; false (nothing emitted) otherwise. */
+  /**
+   * Emits what a block decoded to, in order: calls to acceptable tools, and as content the segments that did
+   * not make a call (and calls to unknown tools, when the decoder delimited their text). False, with nothing
+   * emitted, when no call is acceptable or an unacceptable call's text is not known (the block stays content).
+   */
   final boolean calls(List<RawCall> found, ParserSink sink) {
-    if (found == null || found.isEmpty()) return false;
-    for (RawCall c : found) if (!options.accepts(c.name())) return false;
-    beforeCall(sink);
-    for (RawCall c : found) emit(c.name(), c.arguments(), c.id(), sink);
+    if (found == null) return false;
+    if (found.isEmpty()) return true; // swallowed (LFM2's echo): neither a call nor content
+    boolean any = false;
+    for (RawCall c : found) {
+      if (!c.isCall()) continue;
+      if (options.accepts(c.name())) any = true;
+      else if (c.text() == null) return false;
+    }
+    if (!any) return false;
+    for (RawCall c : found) {
+      if (c.isCall() && options.accepts(c.name())) {
+        beforeCall(sink);
+        emit(c.name(), c.arguments(), c.id(), sink);
+      } else if (c.text() != null) {
+        markupText(c.text(), 0, c.text().length(), sink);
+      }
+    }
     return true;
   }
 
   private void beforeCall(ParserSink sink) {
     if (blanks.length() > 0) {
-      if (realContent && calls == 0) sink.content(blanks.toString());
+      if (realContent && calls == 0 && !style.stripBefore()) {
+        sink.content(blanks.toString());
+      } else if (realContent && style.after() == Family.After.KEEP) {
+        return; // content goes on after the call: these blanks are content if more text follows
+      }
       blanks.setLength(0);
     }
   }
 
   private void emit(String name, JsonObject args, String id, ParserSink sink) {
     int index = calls++;
+    pieceStart = true;
     sink.toolCall(index, id != null ? id : options.idForIndex().apply(index), name, JsonWriter.encode(args));
   }
 

@@ -1,5 +1,6 @@
 package dev.clawbus.parser;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,14 @@ final class Decoders {
    * commas or semicolons; an optional prefix (InternLM's {@code <|plugin|>}) and code fences are skipped.
    */
   static BlockDecoder jsonCalls(String... skipPrefixes) {
+    return jsonCalls(false, skipPrefixes);
+  }
+
+  /**
+   * As {@link #jsonCalls(String...)}; with {@code requireArgs} an object without "arguments"/"parameters" is not
+   * a call (bare JSON, where a lone {@code {"name": …}} is more likely data than a call).
+   */
+  static BlockDecoder jsonCalls(boolean requireArgs, String... skipPrefixes) {
     return (body, complete, o) -> {
       String t = body.strip();
       for (String p : skipPrefixes) {
@@ -33,6 +42,7 @@ final class Decoders {
         int e = Balance.valueEnd(t, i, false);
         if (e < 0) return null;
         Object v = JsonValues.parse(t.substring(i, e));
+        if (requireArgs && !JsonValues.hasArguments(v)) return null;
         if (!JsonValues.collectCalls(v, out)) return null;
         i = e;
       }
@@ -108,7 +118,9 @@ final class Decoders {
 
   /**
    * GLM-4.5/4.7: {@code NAME\n<arg_key>K</arg_key>\n<arg_value>V</arg_value>…} (4.7 without the newlines),
-   * or the older {@code NAME\n{json}}. String-typed parameters stay text, others are JSON when they parse.
+   * or the older {@code NAME\n{json}}. As vLLM: the name is stripped, text between pairs is ignored (also a
+   * literal {@code \n} the model sometimes writes), string-typed values stay text as written, others are
+   * stripped and parsed as JSON, then as a Python literal, else kept as text.
    */
   static List<RawCall> glm(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
@@ -116,6 +128,7 @@ final class Decoders {
     int nl = t.indexOf('\n');
     int brace = t.indexOf('{');
     int nameEnd = k >= 0 ? k : nl >= 0 ? nl : brace >= 0 ? brace : t.length();
+    if (nl >= 0 && nl < nameEnd) nameEnd = nl;
     if (brace >= 0 && brace < nameEnd) nameEnd = brace;
     String name = t.substring(0, nameEnd).strip();
     if (name.isEmpty() || !isName(name)) return null;
@@ -124,26 +137,52 @@ final class Decoders {
       JsonObject args = JsonValues.parseObject(rest);
       return args == null ? null : List.of(new RawCall(name, args));
     }
+    if (!rest.isEmpty() && !rest.startsWith("<arg_key>")) return null;
+    List<String[]> pairs = argPairs(rest, true);
+    if (pairs == null) return null;
     ToolSpec tool = o.tool(name);
     JsonObject args = new JsonObject();
-    int p = 0;
-    while (p < rest.length()) {
-      int ks = rest.indexOf("<arg_key>", p);
-      if (ks < 0) {
-        if (!rest.substring(p).isBlank()) return null;
-        break;
-      }
-      if (!rest.substring(p, ks).isBlank()) return null;
-      int ke = rest.indexOf("</arg_key>", ks);
-      int vs = rest.indexOf("<arg_value>", ke);
-      int ve = rest.indexOf("</arg_value>", vs);
-      if (ke < 0 || vs < 0 || ve < 0 || !rest.substring(ke + 10, vs).isBlank()) return null;
-      String key = rest.substring(ks + 9, ke).strip();
-      String value = rest.substring(vs + 11, ve);
-      args.put(key, ValueTyper.jsonUnlessString(value, tool == null ? null : tool.propertySchema(key)));
-      p = ve + 12;
+    for (String[] kv : pairs) {
+      String key = kv[0].strip();
+      args.put(key, ValueTyper.jsonUnlessString(kv[1], tool == null ? null : tool.propertySchema(key)));
     }
     return List.of(new RawCall(name, args));
+  }
+
+  /**
+   * The {@code <arg_key>K</arg_key><arg_value>V</arg_value>} pairs of GLM and HY, in order, as written; text
+   * between pairs is ignored (as vLLM's pattern does), between a key and its value only blanks (for GLM also a
+   * literal {@code \n}). Null when a pair is broken.
+   */
+  static List<String[]> argPairs(String s, boolean escapedNewlines) {
+    List<String[]> out = new ArrayList<>();
+    int p = 0;
+    while (true) {
+      int ks = s.indexOf("<arg_key>", p);
+      if (ks < 0) return out;
+      int ke = s.indexOf("</arg_key>", ks);
+      int vs = ke < 0 ? -1 : s.indexOf("<arg_value>", ke);
+      int ve = vs < 0 ? -1 : s.indexOf("</arg_value>", vs);
+      if (ve < 0) return null;
+      boolean joined = escapedNewlines ? isBlankOrEscapedNewlines(s, ke + 10, vs) : s.substring(ke + 10, vs).isBlank();
+      if (!joined) return null;
+      out.add(new String[] {s.substring(ks + 9, ke), s.substring(vs + 11, ve)});
+      p = ve + 12;
+    }
+  }
+
+  /** Blanks, or the two chars {@code \n} that GLM 4.7 sometimes writes literally, between two tags. */
+  private static boolean isBlankOrEscapedNewlines(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (Balance.isBlank(c)) continue;
+      if (c == '\\' && i + 1 < to && s.charAt(i + 1) == 'n') {
+        i++;
+        continue;
+      }
+      return false;
+    }
+    return true;
   }
 
   static boolean isName(String s) {
@@ -171,7 +210,7 @@ final class Decoders {
 
   /**
    * DeepSeek V3 ({@code function<｜tool▁sep｜>NAME\n```json\n{…}\n```}) and V3.1 ({@code NAME<｜tool▁sep｜>{…}})
-   * inside {@code <｜tool▁call▁begin｜>…<｜tool▁call▁end｜>}.
+   * inside {@code <｜tool▁call▁begin｜>…<｜tool▁call▁end｜>}; each call stands on its own.
    */
   static List<RawCall> deepseek(String body, boolean complete, ParserOptions o) {
     return sections(body, "<｜tool▁call▁begin｜>", "<｜tool▁call▁end｜>", seg -> {
@@ -197,7 +236,10 @@ final class Decoders {
     });
   }
 
-  /** Kimi K2: {@code <|tool_call_begin|>functions.NAME:IDX<|tool_call_argument_begin|>{…}<|tool_call_end|>}. */
+  /**
+   * Kimi K2: {@code <|tool_call_begin|>functions.NAME:IDX<|tool_call_argument_begin|>{…}<|tool_call_end|>}, each
+   * call on its own (one broken call does not take its neighbours with it).
+   */
   static List<RawCall> kimi(String body, boolean complete, ParserOptions o) {
     return sections(body, "<|tool_call_begin|>", "<|tool_call_end|>", seg -> {
       int sep = seg.indexOf("<|tool_call_argument_begin|>");
@@ -216,54 +258,87 @@ final class Decoders {
   }
 
   /**
-   * {@code <invoke name="N"><parameter name="P">v</parameter></invoke>} (MiniMax-M2) and the
-   * {@code steptml:} variant (Step-3); values are typed by the schema like Qwen3-Coder's.
+   * {@code <invoke name="N"><parameter name="P">v</parameter></invoke>} (MiniMax-M2), the {@code steptml:} variant
+   * (Step-3) and DeepSeek's DSML (V3.2, V4); each invoke on its own. Values are typed by the schema like
+   * Qwen3-Coder's; DSML says per parameter whether the value is a raw string ({@code string="true"}) or not, and
+   * a non-string value is coerced to the schema's types (vLLM's {@code coerce_to_schema_type}), or read as JSON
+   * when the tool has no schema for it.
    */
   static BlockDecoder invokes(String prefix) {
     String invokeOpen = "<" + prefix + "invoke ";
     String invokeClose = "</" + prefix + "invoke>";
     String paramOpen = "<" + prefix + "parameter ";
     String paramClose = "</" + prefix + "parameter>";
+    boolean dsml = prefix.contains("DSML");
     return (body, complete, o) -> {
       List<RawCall> out = new ArrayList<>();
       int i = body.indexOf(invokeOpen);
       if (i < 0) return null;
+      boolean anyCall = false;
       while (i >= 0) {
-        int ne = body.indexOf('>', i);
         int end = body.indexOf(invokeClose, i);
-        if (ne < 0 || end < 0 || end < ne) return null;
-        String name = attribute(body.substring(i + invokeOpen.length(), ne), "name");
-        if (name == null || name.isEmpty()) return null;
-        ToolSpec tool = o.tool(name);
-        JsonObject args = new JsonObject();
-        int p = body.indexOf(paramOpen, ne);
-        while (p >= 0 && p < end) {
-          int pe = body.indexOf('>', p);
-          int pc = body.indexOf(paramClose, pe);
-          if (pe < 0 || pc < 0 || pc > end) return null;
-          String attrs = body.substring(p + paramOpen.length(), pe);
-          String pname = attribute(attrs, "name");
-          if (pname == null) return null;
-          String value = trimOneNewline(body.substring(pe + 1, pc));
-          // DeepSeek V3.2 says per parameter whether the value is a raw string or JSON
-          String isString = attribute(attrs, "string");
-          Object v;
-          if ("true".equals(isString)) {
-            v = value;
-          } else if ("false".equals(isString)) {
-            Object j = JsonValues.parse(value);
-            v = j == JsonValues.FAIL ? value : j;
-          } else {
-            v = ValueTyper.schemaTyped(value, tool == null ? null : tool.propertySchema(pname));
-          }
-          args.put(pname, v);
-          p = body.indexOf(paramOpen, pc);
+        if (end < 0) {
+          out.add(RawCall.rejected(body.substring(i)));
+          break;
         }
-        out.add(new RawCall(name, args));
+        String segment = body.substring(i, end + invokeClose.length());
+        RawCall c = invoke(segment, invokeOpen.length(), paramOpen, paramClose, dsml, o);
+        out.add(c == null ? RawCall.rejected(segment) : c.withText(segment));
+        anyCall |= c != null;
         i = body.indexOf(invokeOpen, end);
       }
-      return out;
+      return anyCall ? out : null;
     };
+  }
+
+  private static RawCall invoke(String seg, int nameFrom, String paramOpen, String paramClose, boolean dsml,
+                                ParserOptions o) {
+    int ne = seg.indexOf('>');
+    if (ne < 0) return null;
+    String name = attribute(seg.substring(nameFrom, ne), "name");
+    if (name == null || name.isEmpty()) return null;
+    ToolSpec tool = o.tool(name);
+    JsonObject args = new JsonObject();
+    int end = seg.length();
+    int p = seg.indexOf(paramOpen, ne);
+    while (p >= 0) {
+      int pe = seg.indexOf('>', p);
+      int pc = pe < 0 ? -1 : seg.indexOf(paramClose, pe);
+      if (pc < 0) return null;
+      String attrs = seg.substring(p + paramOpen.length(), pe);
+      String pname = attribute(attrs, "name");
+      if (pname == null) return null;
+      JsonObject schema = tool == null ? null : tool.propertySchema(pname);
+      Object v;
+      if (dsml) {
+        String value = seg.substring(pe + 1, pc);
+        String isString = attribute(attrs, "string");
+        v = "true".equals(isString) ? value : ValueTyper.coerce(value, schema);
+      } else {
+        v = ValueTyper.schemaTyped(trimOneNewline(seg.substring(pe + 1, pc)), schema);
+      }
+      args.put(pname, v);
+      p = seg.indexOf(paramOpen, pc);
+      if (p > end) break;
+    }
+    return new RawCall(name, dsml ? unwrapArguments(args, tool) : args);
+  }
+
+  /**
+   * DeepSeek V3.2 sometimes wraps all its arguments in one parameter "arguments" or "input" (an object, or a
+   * string holding one). As vLLM: when that name is not in the tool's schema and the wrapped keys all are, the
+   * wrapped object is the arguments.
+   */
+  static JsonObject unwrapArguments(JsonObject args, ToolSpec tool) {
+    if (args.size() != 1 || tool == null || tool.parameters() == null) return args;
+    if (!(tool.parameters().getValue("properties") instanceof JsonObject props)) return args;
+    for (String wrapper : new String[] {"arguments", "input"}) {
+      if (!args.containsKey(wrapper) || props.containsKey(wrapper)) continue;
+      Object inner = args.getValue(wrapper);
+      if (inner instanceof String str) inner = JsonValues.parse(str.strip());
+      if (inner instanceof JsonObject obj && props.fieldNames().containsAll(obj.fieldNames())) return obj;
+    }
+    return args;
   }
 
   /** The value of {@code key="…"} (or single quotes) in a tag's attribute text, or null. */
@@ -293,17 +368,19 @@ final class Decoders {
 
   /**
    * Mistral after {@code [TOOL_CALLS]}: a JSON list or object of calls, or {@code NAME[CALL_ID]id[ARGS]{…}} /
-   * {@code NAME{…}}.
+   * {@code NAME{…}}, or a bare {@code NAME} (a call without arguments, which vLLM drops).
    */
   static List<RawCall> mistral(String body, boolean complete, ParserOptions o) {
     String t = body.strip();
     if (t.startsWith("[") || t.startsWith("{")) return JSON_CALLS.decode(t, complete, o);
     int brace = t.indexOf('{');
-    if (brace <= 0) return null;
-    String head = t.substring(0, brace);
+    String head = brace < 0 ? t : t.substring(0, brace);
     String id = null;
     int argsTag = head.indexOf("[ARGS]");
-    if (argsTag >= 0) head = head.substring(0, argsTag);
+    if (argsTag >= 0) {
+      if (!head.substring(argsTag + 6).isBlank()) return null;
+      head = head.substring(0, argsTag);
+    }
     int idTag = head.indexOf("[CALL_ID]");
     if (idTag >= 0) {
       id = head.substring(idTag + "[CALL_ID]".length()).strip();
@@ -311,7 +388,7 @@ final class Decoders {
     }
     String name = head.strip();
     if (name.isEmpty() || !isName(name)) return null;
-    JsonObject args = JsonValues.parseObject(t.substring(brace));
+    JsonObject args = brace < 0 ? new JsonObject() : JsonValues.parseObject(t.substring(brace));
     return args == null ? null : List.of(new RawCall(name, args, id == null || id.isEmpty() ? null : id));
   }
 
@@ -324,44 +401,228 @@ final class Decoders {
     return PythonLiteral.callList(t);
   }
 
-  /** OLMo 3: one pythonic call per line between {@code <function_calls>} and {@code </function_calls>}. */
+  /**
+   * OLMo 3: pythonic calls one after another (one per line), between {@code <function_calls>} and
+   * {@code </function_calls>} or bare at the start of the answer. A bracketed list is not this format (vLLM
+   * wraps the lines in a list itself, so a list inside becomes a list of lists and no call).
+   */
   static List<RawCall> pythonLines(String body, boolean complete, ParserOptions o) {
     if (!complete) return null;
     String t = body.strip();
-    if (t.startsWith("[")) return bracketList(t, true, o);
-    StringBuilder list = new StringBuilder("[");
-    for (String line : t.split("\n")) {
-      if (line.isBlank()) continue;
-      if (list.length() > 1) list.append(", ");
-      list.append(line.strip());
-    }
-    return PythonLiteral.callList(list.append(']').toString());
+    if (t.startsWith("[")) return null;
+    return PythonLiteral.callSequence(t);
   }
 
-  /** Llama 4 between {@code <|python_start|>} and {@code <|python_end|>}: pythonic list or JSON. */
+  /** Llama 4 between {@code <|python_start|>} and {@code <|python_end|>} (or the end): pythonic list or JSON. */
   static List<RawCall> pythonBlock(String body, boolean complete, ParserOptions o) {
-    if (!complete) return null;
     String t = body.strip();
-    if (t.startsWith("{")) return JSON_CALLS.decode(t, true, o);
+    if (t.startsWith("{")) return complete ? JSON_CALLS.decode(t, true, o) : null;
     return bracketList(t, true, o);
+  }
+
+  /**
+   * Apertus: {@code [{"NAME": {ARGS}}, …]} after {@code <|tools_prefix|>}: each element an object whose single
+   * key is the tool's name. Arguments must be an object (null or missing means none).
+   */
+  static List<RawCall> apertus(String body, boolean complete, ParserOptions o) {
+    Object v = JsonValues.parse(body.strip());
+    List<Object> items = new ArrayList<>();
+    if (v instanceof JsonArray a) items.addAll(a.getList());
+    else if (v instanceof JsonObject obj) items.add(obj.getMap());
+    else return null;
+    List<RawCall> out = new ArrayList<>();
+    for (Object item : items) {
+      JsonObject obj = item instanceof JsonObject j ? j
+          : item instanceof java.util.Map<?, ?> m ? new JsonObject(castMap(m)) : null;
+      if (obj == null || obj.size() != 1) return null;
+      String name = obj.fieldNames().iterator().next();
+      Object raw = obj.getValue(name);
+      JsonObject args = JsonValues.arguments(raw, true);
+      if (args == null || name.isBlank()) return null;
+      out.add(new RawCall(name.strip(), args));
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> castMap(java.util.Map<?, ?> m) {
+    return (java.util.Map<String, Object>) m;
+  }
+
+  /**
+   * FunctionGemma: {@code call:NAME{key:<escape>value<escape>,…}} between {@code <start_function_call>} and
+   * {@code <end_function_call>}. Values are JSON when they parse (vLLM), except that a parameter the schema
+   * types as a string stays text.
+   */
+  static List<RawCall> functionGemma(String body, boolean complete, ParserOptions o) {
+    String t = body.strip();
+    if (!t.startsWith("call:") || !t.endsWith("}")) return null;
+    int brace = t.indexOf('{');
+    if (brace < 0) return null;
+    String name = t.substring(5, brace);
+    if (name.isEmpty() || !isWord(name)) return null;
+    String inner = t.substring(brace + 1, t.length() - 1);
+    String esc = "<escape>";
+    ToolSpec tool = o.tool(name);
+    JsonObject args = new JsonObject();
+    int i = 0;
+    while (true) {
+      int vs = inner.indexOf(":" + esc, i);
+      if (vs < 0) break;
+      int ks = vs;
+      while (ks > i && isWordChar(inner.charAt(ks - 1))) ks--;
+      int ve = inner.indexOf(esc, vs + 1 + esc.length());
+      if (ve < 0) return null; // a value without its closing <escape>: cut off, not a call
+      String key = inner.substring(ks, vs);
+      String value = inner.substring(vs + 1 + esc.length(), ve);
+      if (!key.isEmpty()) {
+        args.put(key, ValueTyper.jsonUnlessString(value, tool == null ? null : tool.propertySchema(key), false));
+      }
+      i = ve + esc.length();
+    }
+    return List.of(new RawCall(name, args));
+  }
+
+  private static boolean isWord(String s) {
+    for (int i = 0; i < s.length(); i++) if (!isWordChar(s.charAt(i))) return false;
+    return true;
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /**
+   * Gemma 4: {@code call:NAME{key:<|"|>text<|"|>,n:42,flag:true,obj:{…},list:[…]}} between {@code <|tool_call>}
+   * and {@code <tool_call|>} (or {@code <turn|>}); a stray colon before {@code call:} is tolerated. At the end of
+   * output the closing tag may be missing, but not the call's closing brace.
+   */
+  static List<RawCall> gemma4(String body, boolean complete, ParserOptions o) {
+    String t = body.strip();
+    if (t.startsWith(":")) t = t.substring(1);
+    if (!t.startsWith("call:")) return null;
+    int brace = t.indexOf('{');
+    if (brace < 0) return null;
+    String name = t.substring(5, brace).strip();
+    if (name.isEmpty()) return null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(isWordChar(c) || c == '-' || c == '.')) return null;
+    }
+    int close = GemmaArgs.closing(t, brace);
+    if (close < 0 || !t.substring(close + 1).isBlank()) return null;
+    return List.of(new RawCall(name, GemmaArgs.object(t.substring(brace + 1, close))));
+  }
+
+  /**
+   * GigaChat 3: one JSON object {@code {"name": …, "arguments": {…}}} after {@code function call<|role_sep|>}
+   * (or {@code <|function_call|>}); arguments must be an object.
+   */
+  static List<RawCall> gigachat(String body, boolean complete, ParserOptions o) {
+    if (!(JsonValues.parse(body.strip()) instanceof JsonObject obj)) return null;
+    if (!(obj.getValue("name") instanceof String name) || name.isBlank()) return null;
+    if (!(obj.getValue("arguments") instanceof JsonObject args)) return null;
+    return List.of(new RawCall(name, args));
+  }
+
+  /**
+   * Hunyuan (HY) V3, inside {@code <tool_calls>}: {@code <tool_call>NAME<tool_sep><arg_key>K</arg_key>
+   * <arg_value>V</arg_value>…</tool_call>}, each call on its own; values typed as vLLM's HY parser does.
+   */
+  static List<RawCall> hyV3(String body, boolean complete, ParserOptions o) {
+    return sections(body, "<tool_call>", "</tool_call>", seg -> {
+      int sep = seg.indexOf("<tool_sep>");
+      if (sep < 0) return null;
+      String name = seg.substring(0, sep).strip();
+      if (name.isEmpty() || !isName(name)) return null;
+      List<String[]> pairs = argPairs(seg.substring(sep + "<tool_sep>".length()), false);
+      if (pairs == null) return null;
+      ToolSpec tool = o.tool(name);
+      JsonObject args = new JsonObject();
+      for (String[] kv : pairs) {
+        args.put(kv[0], ValueTyper.hyTyped(kv[1], tool == null ? null : tool.propertySchema(kv[0])));
+      }
+      return new RawCall(name, args);
+    });
+  }
+
+  /** An XML-ish call inside {@code <tool_calls>}: JSON (Jamba, MiniMax) or HY V3's tags (for {@code auto}). */
+  static List<RawCall> toolCallsBlock(String body, boolean complete, ParserOptions o) {
+    if (body.strip().startsWith("<tool_call>")) return hyV3(body, complete, o);
+    return JSON_CALLS.decode(body, complete, o);
+  }
+
+  /**
+   * MiniMax inside {@code <tool_calls>}: one JSON object {@code {"name", "arguments"}} per line, each line on its
+   * own (a line that is not a call stays content).
+   */
+  static List<RawCall> minimaxLines(String body, boolean complete, ParserOptions o) {
+    List<RawCall> out = new ArrayList<>();
+    boolean any = false;
+    for (String line : body.split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty()) continue;
+      RawCall c = null;
+      if (JsonValues.parse(l) instanceof JsonObject obj && obj.containsKey("arguments")) {
+        c = JsonValues.callFromObject(obj);
+      }
+      if (c == null) {
+        out.add(RawCall.rejected(l));
+      } else {
+        out.add(c.withText(l));
+        any = true;
+      }
+    }
+    return any ? out : null;
+  }
+
+  /**
+   * LFM2's habit of echoing the call it just made, capped with a second {@code <|tool_call_end|>}: swallowed,
+   * as vLLM does (an empty list: neither a call nor content).
+   */
+  static List<RawCall> echo(String body, boolean complete, ParserOptions o) {
+    return List.of();
+  }
+
+  /** An xLAM code fence: JSON calls, with or without a {@code json} language tag; other fences are not calls. */
+  static List<RawCall> fence(String body, boolean complete, ParserOptions o) {
+    String t = body;
+    int nl = t.indexOf('\n');
+    String tag = (nl < 0 ? t : t.substring(0, nl)).strip();
+    if (!tag.isEmpty() && !tag.equals("json")) {
+      if (!(tag.startsWith("[") || tag.startsWith("{"))) return null;
+    } else if (nl >= 0) {
+      t = t.substring(nl + 1);
+    }
+    return JSON_CALLS.decode(t, complete, o);
   }
 
   private interface Section {
     RawCall decode(String segment);
   }
 
+  /**
+   * The calls between {@code open} and {@code close} in a block, each on its own: a segment that does not
+   * decode, or that the block's end cut off, stays content (its own text) and the others still count. Null when
+   * no segment makes a call.
+   */
   private static List<RawCall> sections(String body, String open, String close, Section s) {
     List<RawCall> out = new ArrayList<>();
     int i = body.indexOf(open);
     if (i < 0) return null;
+    boolean any = false;
     while (i >= 0) {
       int e = body.indexOf(close, i);
-      if (e < 0) return null;
+      if (e < 0) {
+        out.add(RawCall.rejected(body.substring(i)));
+        break;
+      }
+      String segment = body.substring(i, e + close.length());
       RawCall c = s.decode(body.substring(i + open.length(), e));
-      if (c == null) return null;
-      out.add(c);
+      out.add(c == null ? RawCall.rejected(segment) : c.withText(segment));
+      any |= c != null;
       i = body.indexOf(open, e);
     }
-    return out;
+    return any ? out : null;
   }
 }

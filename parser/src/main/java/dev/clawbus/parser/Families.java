@@ -20,17 +20,33 @@ final class Families {
   private static final String[] MISTRAL_THINK = {"[THINK]", "[/THINK]"};
   private static final String[] GRANITE_THINK = {"Here is my thought process:", "Here is my response:"};
 
-  private record Def(List<Rule> rules, List<String[]> reasoning, List<String> drops) {}
+  private static final String[] APERTUS_THINK = {"<|inner_prefix|>", "<|inner_suffix|>"};
+  private static final String[] GEMMA_THOUGHT = {"<|channel>thought\n", "<channel|>"};
+  private static final String[] GEMMA_CHANNEL = {"<|channel>", "<channel|>"};
+  private static final Family.Style RAW = Family.Style.RAW;
+  private static final Family.Style STRIP = Family.Style.STRIP;
+
+  private record Def(List<Rule> rules, List<String[]> reasoning, List<String> drops, List<String> stops,
+                     Family.Style style) {}
 
   private static final Map<String, Def> DEFS = new LinkedHashMap<>();
   private static final Map<String, Family[]> BUILT = new ConcurrentHashMap<>();
 
+  private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops,
+                          List<String> stops, Family.Style style) {
+    DEFS.put(name, new Def(rules, reasoning, drops, stops, style));
+  }
+
   private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops) {
-    DEFS.put(name, new Def(rules, reasoning, drops));
+    def(name, rules, reasoning, drops, List.of(), RAW);
   }
 
   private static void def(String name, List<Rule> rules) {
     def(name, rules, List.<String[]>of(THINK), List.of());
+  }
+
+  private static void def(String name, List<Rule> rules, Family.Style style) {
+    def(name, rules, List.<String[]>of(THINK), List.of(), List.of(), style);
   }
 
   static {
@@ -42,8 +58,9 @@ final class Families {
     Rule qwenToolCall = Rule.marker("<tool_call>", Decoders.toolCallBody(false), "</tool_call>");
     Rule qwenFunction = Rule.marker("<function=", bareFunction, "</function>");
     Rule glmToolCall = Rule.marker("<tool_call>", Decoders.toolCallBody(true), "</tool_call>");
-    Rule pythonTag = Rule.json("<|python_tag|>", json).withEnd(JSON_SEQ);
-    Rule bareJsonSeq = Rule.json("{", json).withEnd(JSON_SEQ);
+    BlockDecoder llamaJson = Decoders.jsonCalls(true);
+    Rule pythonTag = Rule.json("<|python_tag|>", llamaJson).withEnd(JSON_SEQ);
+    Rule bareJsonSeq = Rule.json("{", llamaJson).withEnd(JSON_SEQ);
     Rule pythonStart = Rule.marker("<|python_start|>", Decoders::pythonBlock, "<|python_end|>");
     Rule bareList = Rule.json("[", Decoders::bracketList).withEnd(PYTHON);
     Rule mistral = new Rule("[TOOL_CALLS]", false, MISTRAL, new String[0], Decoders::mistral, false, false);
@@ -53,47 +70,82 @@ final class Families {
     Rule graniteTag = Rule.json("<|tool_call|>", json);
     Rule internlm = Rule.jsonMarker("<|action_start|>", Decoders.jsonCalls("<|plugin|>"), "<|action_end|>");
     Rule toolCalls = Rule.jsonMarker("<tool_calls>", json, "</tool_calls>");
+    Rule minimaxToolCalls = Rule.jsonMarker("<tool_calls>", Decoders::minimaxLines, "</tool_calls>");
+    Rule anyToolCalls = Rule.marker("<tool_calls>", Decoders::toolCallsBlock, "</tool_calls>");
+    Rule hyV3 = Rule.marker("<tool_calls>", Decoders::hyV3, "</tool_calls>");
     Rule minimaxM2 = Rule.marker("<minimax:tool_call>", Decoders.invokes(""), "</minimax:tool_call>");
     Rule phi4 = Rule.json("functools", json);
     Rule seed = Rule.marker("<seed:tool_call>", xml, "</seed:tool_call>");
     Rule longcat = Rule.jsonMarker("<longcat_tool_call>", json, "</longcat_tool_call>");
     Rule dsml = Rule.marker("<｜DSML｜function_calls>", Decoders.invokes("｜DSML｜"), "</｜DSML｜function_calls>");
+    Rule dsmlV4 = Rule.marker("<｜DSML｜tool_calls>", Decoders.invokes("｜DSML｜"), "</｜DSML｜tool_calls>");
     Rule functionCall = Rule.json("<function_call>", json);
     Rule step3 = Rule.marker("<｜tool_calls_begin｜>", Decoders.invokes("steptml:"), "<｜tool_calls_end｜>");
+    Rule apertus = Rule.json("<|tools_prefix|>", Decoders::apertus, "<|tools_suffix|>");
+    Rule functionGemma = Rule.marker("<start_function_call>", Decoders::functionGemma, "<end_function_call>");
+    Rule gemma4 = Rule.marker("<|tool_call>", Decoders::gemma4, "<tool_call|>", "<turn|>");
+    Rule gemma4Bare = Rule.marker("call:", (b, c, o) -> Decoders.gemma4("call:" + b, c, o), "<tool_call|>",
+        "<turn|>").onlyAtStart();
+    Rule gigachat = Rule.json("function call<|role_sep|>", Decoders::gigachat);
+    Rule gigachatTag = Rule.json("<|function_call|>", Decoders::gigachat);
+    Rule lfm2 = Rule.marker("<|tool_call_start|>", Decoders::bracketList, "<|tool_call_end|>");
+    // LFM2's echo: a pythonic list right after the call, capped with another <|tool_call_end|>
+    Rule lfm2Echo = new Rule("[", true, PYTHON, new String[] {"<|tool_call_end|>"}, Decoders::echo, false, false,
+        true);
+    Rule olmoBlock = Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>");
 
     def("hermes", List.of(hermes));
     def("qwen3_coder", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
     def("qwen3_xml", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
     def("llama3_json", List.of(pythonTag, bareJsonSeq));
     def("llama4_json", List.of(pythonTag, bareJsonSeq));
-    def("llama4_pythonic", List.of(pythonStart, bareList));
-    def("pythonic", List.of(bareList));
-    def("olmo3", List.of(Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>"), bareList));
+    def("llama4_pythonic", List.of(pythonStart.onlyAtStart(), bareList.onlyAtStart()));
+    def("pythonic", List.of(bareList.onlyAtStart()));
+    def("olmo3", List.of(olmoBlock, Rule.pythonLines(Decoders::pythonLines)));
     def("mistral", List.of(mistral), List.of(THINK, MISTRAL_THINK), List.of());
     def("deepseek_v3", List.of(deepseek));
     def("deepseek_v31", List.of(deepseek));
     def("deepseek_v32", List.of(dsml, deepseek));
+    def("deepseek_v4", List.of(dsmlV4, dsml));
     def("kimi_k2", List.of(kimi, kimiSingular), List.of(THINK, KIMI_THINK), List.of());
     def("glm45", List.of(glmToolCall));
     def("glm47", List.of(glmToolCall));
-    def("granite", List.of(graniteTag, Rule.json("<tool_call>", json), Rule.json("[", json).onlyAtStart()),
-        List.of(THINK, GRANITE_THINK), List.of("</tool_call>"));
+    def("granite", List.of(graniteTag.onlyAtStart(), Rule.json("<tool_call>", json).onlyAtStart(),
+        Rule.json("[", json).onlyAtStart()), List.of(THINK, GRANITE_THINK), List.of("</tool_call>"));
+    def("granite4", List.of(hermes.strictEof()), new Family.Style(false, Family.After.KEEP));
     def("granite-20b-fc", List.of(functionCall));
     def("ernie45", List.of(hermes));
     def("internlm", List.of(internlm));
     def("jamba", List.of(toolCalls));
     def("hunyuan_a13b", List.of(toolCalls), List.<String[]>of(THINK), List.of("<answer>", "</answer>"));
-    def("minimax", List.of(toolCalls));
+    def("hy_v3", List.of(hyV3));
+    def("minimax", List.of(minimaxToolCalls), STRIP);
     def("minimax_m2", List.of(minimaxM2));
     def("phi4_mini_json", List.of(phi4));
-    def("xlam", List.of(Rule.json("[", json), Rule.json("{", json).onlyAtStart(),
-        Rule.marker("```json", json, "```").strictEof(), hermes, mistral));
+    def("xlam", List.of(Rule.json("[", json).onlyAtStart(), Rule.json("{", json).onlyAtStart(),
+        Rule.marker("```", Decoders::fence, "```").strictEof(), hermes, mistral),
+        List.<String[]>of(THINK), List.of(), List.of(), new Family.Style(true, Family.After.KEEP));
     def("seed_oss", List.of(seed), List.of(SEED_THINK, THINK), List.of());
     def("longcat", List.of(longcat));
     def("step3", List.of(step3));
-    def("auto", List.of(glmToolCall, qwenFunction, toolCalls, mistral, pythonTag, phi4, deepseek, kimi,
-        kimiSingular, minimaxM2, dsml, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart, bareJsonSeq, bareList),
-        List.of(THINK, SEED_THINK, KIMI_THINK), List.of());
+    def("step3p5", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
+    // newer vLLM registers these names for markups clawbus already reads: MiMo with the Qwen3 parser, Poolside
+    // (Laguna) with GLM-4.7's layout
+    def("mimo", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
+    def("poolside_v1", List.of(glmToolCall));
+    def("apertus", List.of(apertus), List.<String[]>of(APERTUS_THINK), List.of("<|tools_suffix|>"), List.of(),
+        new Family.Style(true, Family.After.JOIN));
+    def("functiongemma", List.of(functionGemma), STRIP);
+    def("gemma4", List.of(gemma4, gemma4Bare), List.of(GEMMA_THOUGHT, GEMMA_CHANNEL), List.of(), List.of(), STRIP);
+    def("gigachat3", List.of(gigachat, gigachatTag), List.<String[]>of(THINK), List.of("</s>"),
+        List.of("<|message_sep|>"), RAW);
+    def("lfm2", List.of(lfm2, lfm2Echo), List.<String[]>of(THINK), List.of("<|tool_call_end|>"), List.of(),
+        new Family.Style(true, Family.After.JOIN));
+    def("auto", List.of(glmToolCall, qwenFunction, anyToolCalls, mistral, pythonTag, phi4, deepseek, kimi,
+        kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
+        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, bareJsonSeq, bareList),
+        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL),
+        List.of("<|tools_suffix|>"), List.of("<|message_sep|>"), RAW);
   }
 
   static boolean has(String name) {
@@ -108,8 +160,8 @@ final class Families {
     Family[] byMode = BUILT.get(name);
     if (byMode == null) {
       Def d = DEFS.get(name);
-      byMode = new Family[] {new Family(name, d.rules(), d.reasoning(), d.drops(), "split"),
-          new Family(name, d.rules(), d.reasoning(), d.drops(), "pass")};
+      byMode = new Family[] {new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), "split"),
+          new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), "pass")};
       BUILT.putIfAbsent(name, byMode);
     }
     // drop differs from split only in where reasoning goes, not in the tokens

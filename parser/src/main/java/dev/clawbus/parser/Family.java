@@ -4,35 +4,76 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model family's markup: its tool-call rules, reasoning tag pairs and stray tags to drop. Immutable and
- * shared; the per-response state lives in {@link MarkupParser}.
+ * A model family's markup: its tool-call rules, reasoning tag pairs, stray tags to drop, and how vLLM's parser
+ * for it shapes content around calls. Immutable and shared; the per-response state lives in {@link MarkupParser}.
  */
 final class Family {
   static final int NONE = -2;
   static final int PARTIAL = -1;
 
-  /** A literal token the text scanner looks for: a rule start, a reasoning start, or a tag to drop. */
-  record Token(String text, Rule rule, String reasoningEnd, boolean drop) {}
+  /** What happens to ordinary text after a tool call. */
+  enum After {
+    /** Dropped (usually an imagined tool result): hermes, qwen3, deepseek, … */
+    DROP,
+    /** Content as written: granite4, xlam, harmony. */
+    KEEP,
+    /** Content, trimmed and joined to what came before with a newline: apertus, lfm2. */
+    JOIN
+  }
+
+  /**
+   * How content is shaped around calls, per vLLM's parser for the family.
+   *
+   * @param stripBefore blanks right before the first call are dropped (vLLM strips the content)
+   * @param after what happens to text after a call
+   */
+  record Style(boolean stripBefore, After after) {
+    static final Style RAW = new Style(false, After.DROP);
+    static final Style STRIP = new Style(true, After.DROP);
+  }
+
+  enum Kind { RULE, REASON, DROP, STOP }
+
+  /**
+   * A literal token the text scanner looks for: a rule start, a reasoning start, a tag to drop, or a tag after
+   * which ordinary text is no longer content (STOP).
+   */
+  record Token(String text, Rule rule, String reasoningEnd, Kind kind) {
+    boolean drop() {
+      return kind == Kind.DROP;
+    }
+  }
 
   final String name;
   final Token[] tokens;
+  final Style style;
+  /** OLMo 3's bare call lines, tried only at the start of the answer; null for other families. */
+  final Rule lineRule;
   private final boolean[] asciiFirst = new boolean[128];
   private final String wideFirst;
   /** For each ASCII first char, the indexes of the tokens that start with it: most chars try one or two. */
   private final int[][] asciiTokens = new int[128][];
   private final boolean startOnly;
 
-  Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, String reasoningMode) {
+  Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, List<String> stops,
+         Style style, String reasoningMode) {
     this.name = name;
+    this.style = style;
     List<Token> t = new ArrayList<>();
-    for (Rule r : rules) t.add(new Token(r.start(), r, null, false));
+    Rule lines = null;
+    for (Rule r : rules) {
+      if (r.end() == Rule.End.PY_LINES) lines = r;
+      else t.add(new Token(r.start(), r, null, Kind.RULE));
+    }
+    lineRule = lines;
     if (!reasoningMode.equals("pass")) {
       for (String[] p : reasoningPairs) {
-        t.add(new Token(p[0], null, p[1], false));
-        t.add(new Token(p[1], null, null, true)); // a closing tag without its opening one
+        t.add(new Token(p[0], null, p[1], Kind.REASON));
+        t.add(new Token(p[1], null, null, Kind.DROP)); // a closing tag without its opening one
       }
     }
-    for (String d : drops) t.add(new Token(d, null, null, true));
+    for (String d : drops) t.add(new Token(d, null, null, Kind.DROP));
+    for (String s : stops) t.add(new Token(s, null, null, Kind.STOP));
     tokens = t.toArray(new Token[0]);
     StringBuilder wide = new StringBuilder();
     for (Token k : tokens) {
@@ -50,7 +91,7 @@ final class Family {
       for (int k = 0; k < tokens.length; k++) if (tokens[k].text.charAt(0) == c) idx[j++] = k;
       asciiTokens[c] = idx;
     }
-    boolean so = false;
+    boolean so = lines != null;
     for (Rule r : rules) so |= r.startOnly();
     startOnly = so;
   }
@@ -66,8 +107,11 @@ final class Family {
   /**
    * Which token starts at {@code at}: its index, {@link #PARTIAL} when the text ends inside a possible token
    * (and not at eof), or {@link #NONE}. The longest full match wins.
+   *
+   * @param startOk start-only rules may match (nothing but blanks and calls so far)
+   * @param afterCall a call was just made, nothing but blanks since (rules for right after a call may match)
    */
-  int match(CharSequence b, int at, boolean startOk, boolean eof) {
+  int match(CharSequence b, int at, boolean startOk, boolean afterCall, boolean eof) {
     int n = b.length();
     char first = b.charAt(at);
     int[] candidates = first < 128 ? asciiTokens[first] : null;
@@ -77,7 +121,8 @@ final class Family {
     for (int c = 0, count = candidates != null ? candidates.length : tokens.length; c < count; c++) {
       int k = candidates != null ? candidates[c] : c;
       Token tk = tokens[k];
-      if (tk.rule != null && tk.rule.startOnly() && !startOk) continue;
+      Rule r = tk.rule;
+      if (r != null && ((r.startOnly() && !startOk) || (r.afterCallOnly() && !afterCall))) continue;
       String m = tk.text;
       int avail = n - at;
       int len = Math.min(avail, m.length());

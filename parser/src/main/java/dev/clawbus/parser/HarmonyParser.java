@@ -22,7 +22,7 @@ final class HarmonyParser extends BaseParser {
   private final boolean passReasoning;
 
   HarmonyParser(ParserOptions options) {
-    super(options);
+    super(options, new Family.Style(false, Family.After.JOIN));
     dropReasoning = options.reasoning().equals("drop");
     passReasoning = options.reasoning().equals("pass");
   }

@@ -47,6 +47,19 @@ final class JsonValues {
     return new RawCall(name.strip(), args, id instanceof String s && !s.isBlank() ? s : null);
   }
 
+  /** Every call object in the value (an object or an array of them) says "arguments" or "parameters". */
+  static boolean hasArguments(Object v) {
+    if (v instanceof JsonObject o) {
+      JsonObject call = o.getValue("function") instanceof JsonObject f && !o.containsKey("name") ? f : o;
+      return call.containsKey("arguments") || call.containsKey("parameters");
+    }
+    if (v instanceof JsonArray a) {
+      for (Object e : a) if (!hasArguments(e)) return false;
+      return !a.isEmpty();
+    }
+    return false;
+  }
+
   /** Adds the calls of a decoded value (object or array of objects); false if any element is not a call. */
   static boolean collectCalls(Object v, java.util.List<RawCall> out) {
     if (v instanceof JsonObject o) {

@@ -36,10 +36,20 @@ final class MarkupParser extends BaseParser {
   private int seqCommitted;
   private boolean seqBetween;
   private boolean inJsonString;
+  private int nameEnd;
+  /** End of a JSON value whose block may still be closed by an optional tag, or -1. */
+  private int jsonEnd;
+  private int lineState;
+  private static final int LINE_BETWEEN = 0;
+  private static final int LINE_NAME = 1;
+  private static final int LINE_ARGS = 2;
+  private static final String MISTRAL_MARK = "[TOOL_CALLS]";
+  /** Chars rescanned when a Mistral name waits for more text: a cut {@code [TOOL_CALLS]} is found again. */
+  private static final int HELD_MISTRAL = 12;
   private boolean jsonEscape;
 
   MarkupParser(Family family, ParserOptions options) {
-    super(options);
+    super(options, family.style);
     this.family = family;
     this.dropReasoning = options.reasoning().equals("drop");
   }
@@ -53,11 +63,11 @@ final class MarkupParser extends BaseParser {
       int n = text.length();
       int i = 0;
       while (i < n && !family.isFirst(text.charAt(i))) i++;
-      if (i == n) {
+      if (i == n && (family.lineRule == null || !nothingSaid())) {
         text(text, 0, n, sink);
         return;
       }
-      if (i > 0 && !family.hasStartOnlyRules()) {
+      if (i > 0 && i < n && !family.hasStartOnlyRules()) {
         text(text, 0, i, sink);
         buf.append(text, i, n);
       } else {
@@ -71,12 +81,7 @@ final class MarkupParser extends BaseParser {
 
   @Override
   public void finish(ParserSink sink) {
-    run(sink, true);
-    if (mode == REASON) {
-      reason(0, buf.length(), sink);
-      buf.setLength(0);
-      mode = TEXT;
-    }
+    run(sink, true); // at the end nothing is held: unfinished reasoning is reasoning, open blocks are decided
     flushStructured(sink);
     endText(sink);
   }
@@ -96,15 +101,31 @@ final class MarkupParser extends BaseParser {
   private boolean scanText(ParserSink sink, boolean eof) {
     int n = buf.length();
     boolean blankSoFar = nothingSaid();
+    boolean justAfterCall = justAfterCall();
     for (int i = scanFrom; i < n; i++) {
       char c = buf.charAt(i);
       if (!family.isFirst(c)) {
-        if (blankSoFar && !Balance.isBlank(c)) blankSoFar = false;
+        if (justAfterCall && !Balance.isBlank(c)) justAfterCall = false;
+        if (blankSoFar && !Balance.isBlank(c)) {
+          if (family.lineRule != null) {
+            int g = lineGate(i, eof);
+            if (g != 0) {
+              text(buf, 0, i, sink);
+              buf.delete(0, i);
+              scanFrom = 0;
+              if (g < 0) return false;
+              openBlock(family.lineRule);
+              return true;
+            }
+          }
+          blankSoFar = false;
+        }
         continue;
       }
-      int k = family.match(buf, i, blankSoFar, eof);
+      int k = family.match(buf, i, blankSoFar, justAfterCall, eof);
       if (k == Family.NONE) {
         if (blankSoFar && !Balance.isBlank(c)) blankSoFar = false;
+        if (justAfterCall && !Balance.isBlank(c)) justAfterCall = false;
         continue;
       }
       text(buf, 0, i, sink);
@@ -112,14 +133,18 @@ final class MarkupParser extends BaseParser {
       scanFrom = 0;
       if (k == Family.PARTIAL) return false;
       Family.Token t = family.tokens[k];
-      if (t.drop()) {
-        buf.delete(0, t.text().length());
-      } else if (t.reasoningEnd() != null) {
-        buf.delete(0, t.text().length());
-        reasonEnd = t.reasoningEnd();
-        mode = REASON;
-      } else {
-        openBlock(t.rule());
+      switch (t.kind()) {
+        case DROP -> buf.delete(0, t.text().length());
+        case STOP -> {
+          buf.delete(0, t.text().length());
+          stop();
+        }
+        case REASON -> {
+          buf.delete(0, t.text().length());
+          reasonEnd = t.reasoningEnd();
+          mode = REASON;
+        }
+        default -> openBlock(t.rule());
       }
       return true;
     }
@@ -129,6 +154,22 @@ final class MarkupParser extends BaseParser {
     return false;
   }
 
+  /**
+   * OLMo 3's bare call at the start of the answer: {@code identifier(}. 1 when it is one, -1 when the text ends
+   * inside the identifier (wait for more), 0 when it is not.
+   */
+  private int lineGate(int at, boolean eof) {
+    if (!Character.isJavaIdentifierStart(buf.charAt(at))) return 0;
+    int n = buf.length();
+    for (int j = at + 1; j < n; j++) {
+      char d = buf.charAt(j);
+      if (d == '(') return 1;
+      if (!(Character.isJavaIdentifierPart(d) || d == '.')) return 0;
+      if (j - at > MAX_GATE) return 0;
+    }
+    return eof ? 0 : -1;
+  }
+
   private void openBlock(Rule r) {
     rule = r;
     mode = BLOCK;
@@ -136,9 +177,11 @@ final class MarkupParser extends BaseParser {
     scanFrom = bodyOff;
     balance.reset();
     pyBalance.reset();
-    gatePassed = !(r.start().equals("{") || r.start().equals("["));
+    gatePassed = !r.markerInBody() || !(r.start().equals("{") || r.start().equals("["));
     seqCommitted = 0;
     seqBetween = false;
+    jsonEnd = -1;
+    lineState = r.end() == Rule.End.PY_LINES ? LINE_NAME : LINE_BETWEEN;
     inJsonString = false;
     jsonEscape = false;
   }
@@ -246,13 +289,37 @@ final class MarkupParser extends BaseParser {
             abortBlock(sink);
             return true;
           }
+          if (from == -3) return closeBlock(nameEnd, nameEnd, true, sink);
           if (from < 0) {
-            scanFrom = n;
+            scanFrom = Math.max(bodyOff, n - HELD_MISTRAL);
+            if (eof) return closeBlock(n, n, true, sink); // a name without arguments, or not a call (content)
             break;
           }
         }
-        int r = b.scan(buf, from, n);
-        if (r >= 0) return closeBlock(r, r, true, sink);
+        int r = jsonEnd >= 0 ? jsonEnd : b.scan(buf, from, n);
+        if (r >= 0) {
+          if (rule.endMarkers().length == 0) return closeBlock(r, r, true, sink);
+          // an optional closing tag may follow the value (Apertus' <|tools_suffix|>): part of the block
+          jsonEnd = r;
+          String m = rule.endMarkers()[0];
+          int j = r;
+          while (j < n && Balance.isBlank(buf.charAt(j))) j++;
+          int avail = Math.min(n - j, m.length());
+          if (!eof && avail < m.length() && buf.substring(j, j + avail).equals(m.substring(0, avail))) {
+            scanFrom = n;
+            return false;
+          }
+          boolean closed = startsAt(buf, j, m);
+          if (!closed && rule.afterCallOnly()) {
+            // not LFM2's echo after all (no closing tag after the list): ordinary text after the call
+            text(buf, 0, r, sink);
+            buf.delete(0, r);
+            mode = TEXT;
+            scanFrom = 0;
+            return true;
+          }
+          return closeBlock(r, closed ? j + m.length() : r, true, sink);
+        }
         if (r == -2) {
           abortBlock(sink);
           return true;
@@ -291,28 +358,86 @@ final class MarkupParser extends BaseParser {
         }
         scanFrom = n;
       }
+      case PY_LINES -> {
+        int i = scanFrom;
+        while (i < n) {
+          char c = buf.charAt(i);
+          if (lineState == LINE_BETWEEN) {
+            if (Balance.isBlank(c)) {
+              i++;
+            } else if (Character.isJavaIdentifierStart(c)) {
+              lineState = LINE_NAME;
+            } else {
+              return closeBlock(seqCommitted, seqCommitted, true, sink);
+            }
+          } else if (lineState == LINE_NAME) {
+            if (c == '(') {
+              pyBalance.reset();
+              lineState = LINE_ARGS;
+            } else if (Character.isJavaIdentifierPart(c) || c == '.') {
+              i++;
+            } else if (seqCommitted > 0) {
+              return closeBlock(seqCommitted, seqCommitted, true, sink);
+            } else {
+              abortBlock(sink);
+              return true;
+            }
+          } else {
+            int r = pyBalance.scan(buf, i, n);
+            if (r == -1) {
+              i = n;
+            } else if (r == -2) {
+              if (seqCommitted > 0) return closeBlock(seqCommitted, seqCommitted, true, sink);
+              abortBlock(sink);
+              return true;
+            } else {
+              seqCommitted = r;
+              seqBetween = true;
+              lineState = LINE_BETWEEN;
+              i = r;
+            }
+          }
+        }
+        scanFrom = i;
+      }
       default -> throw new IllegalStateException();
     }
     if (!eof) return false;
     // The output ended inside the block.
-    if (rule.end() == Rule.End.JSON_SEQ && seqCommitted > 0) {
+    if ((rule.end() == Rule.End.JSON_SEQ || rule.end() == Rule.End.PY_LINES) && seqCommitted > 0) {
       return closeBlock(seqCommitted, seqBetween ? n : seqCommitted, true, sink);
     }
     if (rule.lenientEof()) return closeBlock(n, n, false, sink);
-    markupText(buf, 0, n, sink);
+    if (rule.afterCallOnly()) text(buf, 0, n, sink); // not an echo after all: ordinary text after the call
+    else markupText(buf, 0, n, sink);
     buf.setLength(0);
     mode = TEXT;
     scanFrom = 0;
     return false;
   }
 
-  /** For the name form of Mistral ({@code name[ARGS]{…}}): where the arguments' brace is, -1 wait, -2 not this. */
+  /**
+   * For the name form of Mistral ({@code name[ARGS]{…}}): where the arguments' brace is, -1 wait, -2 not this,
+   * -3 a name without arguments that ends at {@link #nameEnd} (the next {@code [TOOL_CALLS]} or a line end; the
+   * decoder tells whether it is a name).
+   */
   private int mistralArgsStart(int from) {
     int n = buf.length();
     for (int i = from; i < n; i++) {
       char c = buf.charAt(i);
-      if (c == '{' || (c == '[' && isBlankRange(bodyOff, i))) return i;
-      if (c == '\n' && !isBlankRange(bodyOff, i)) return -2;
+      if (c == '{') return i;
+      if (c == '[') {
+        if (isBlankRange(bodyOff, i)) return i;
+        if (startsAt(buf, i, MISTRAL_MARK)) {
+          nameEnd = i;
+          return -3;
+        }
+        if (i + MISTRAL_MARK.length() > n && MISTRAL_MARK.startsWith(buf.substring(i))) return -1;
+      }
+      if (c == '\n' && !isBlankRange(bodyOff, i)) {
+        nameEnd = i;
+        return -3;
+      }
       if (i - bodyOff > MAX_GATE) return -2;
     }
     return -1;

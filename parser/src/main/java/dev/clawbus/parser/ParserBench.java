@@ -34,7 +34,7 @@ final class ParserBench {
     String args = new JsonObject().put("command", command).put("timeoutSeconds", n).encode();
     String call = switch (format) {
       case "hermes", "auto", "ernie45" -> "<tool_call>\n{\"name\": \"exec\", \"arguments\": " + args + "}\n</tool_call>";
-      case "qwen3_coder", "qwen3_xml" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
+      case "qwen3_coder", "qwen3_xml", "step3p5", "mimo" -> "<tool_call>\n<function=exec>\n<parameter=command>\n" + command
           + "\n</parameter>\n<parameter=timeoutSeconds>\n" + n + "\n</parameter>\n</function>\n</tool_call>";
       case "seed_oss" -> "<seed:tool_call>\n<function=exec>\n<parameter=command>" + command
           + "</parameter>\n</function>\n</seed:tool_call>";
@@ -51,9 +51,24 @@ final class ParserBench {
           + "<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
       case "kimi_k2" -> "<|tool_calls_section_begin|><|tool_call_begin|>functions.exec:" + n
           + "<|tool_call_argument_begin|>" + args + "<|tool_call_end|><|tool_calls_section_end|>";
-      case "glm45", "glm47" -> "<tool_call>exec\n<arg_key>command</arg_key>\n<arg_value>" + command
+      case "glm45", "glm47", "poolside_v1" -> "<tool_call>exec\n<arg_key>command</arg_key>\n<arg_value>" + command
           + "</arg_value>\n</tool_call>";
       case "granite" -> "<|tool_call|>[{\"name\": \"exec\", \"arguments\": " + args + "}]";
+      case "granite4" -> "<tool_call>{\"name\": \"exec\", \"arguments\": " + args + "}</tool_call>";
+      case "apertus" -> "<|tools_prefix|>[{\"exec\": " + args + "}]<|tools_suffix|>";
+      case "deepseek_v4" -> "<｜DSML｜tool_calls>\n<｜DSML｜invoke name=\"exec\">\n<｜DSML｜parameter name=\"command\" "
+          + "string=\"true\">" + command + "</｜DSML｜parameter>\n<｜DSML｜parameter name=\"timeoutSeconds\" "
+          + "string=\"false\">" + n + "</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜tool_calls>";
+      case "functiongemma" -> "<start_function_call>call:exec{command:<escape>" + command
+          + "<escape>,timeoutSeconds:<escape>" + n + "<escape>}<end_function_call>";
+      case "gemma4" -> "<|tool_call>call:exec{command:<|\"|>" + command + "<|\"|>,timeoutSeconds:" + n
+          + "}<tool_call|>";
+      case "gigachat3" -> "<|message_sep|>\n\nfunction call<|role_sep|>\n{\"name\": \"exec\", \"arguments\": "
+          + args + "}";
+      case "hy_v3" -> "<tool_calls><tool_call>exec<tool_sep><arg_key>command</arg_key><arg_value>" + command
+          + "</arg_value><arg_key>timeoutSeconds</arg_key><arg_value>" + n + "</arg_value></tool_call></tool_calls>";
+      case "lfm2" -> "<|tool_call_start|>[exec(command=" + JsonText.quote(new StringBuilder(), command)
+          + ", timeoutSeconds=" + n + ")]<|tool_call_end|>";
       case "internlm" -> "<|action_start|><|plugin|>\n{\"name\": \"exec\", \"parameters\": " + args
           + "}<|action_end|>";
       case "jamba", "hunyuan_a13b" -> "<tool_calls>[{\"name\": \"exec\", \"arguments\": " + args + "}]</tool_calls>";
@@ -73,8 +88,13 @@ final class ParserBench {
           + "<｜tool_call_end｜><｜tool_calls_end｜>";
       default -> "";
     };
-    String lead = format.equals("openai") ? "<|channel|>analysis<|message|>" : "";
-    return lead + PROSE.repeat(1 + n % 3) + call;
+    String prose = PROSE.repeat(1 + n % 3);
+    return switch (format) {
+      case "openai" -> "<|channel|>analysis<|message|>" + prose + call;
+      // calls only at the start of the answer: the prose is reasoning before it
+      case "pythonic", "llama4_pythonic", "granite" -> "<think>" + prose + "</think>" + call;
+      default -> prose + call;
+    };
   }
 
   record Result(String format, double mbPerSecond, long calls) {}

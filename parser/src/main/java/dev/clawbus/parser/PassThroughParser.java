@@ -3,7 +3,7 @@ package dev.clawbus.parser;
 /** Format {@code none}: model text is content as is; only vLLM's structured calls are handled. */
 final class PassThroughParser extends BaseParser {
   PassThroughParser(ParserOptions options) {
-    super(options);
+    super(options, new Family.Style(false, Family.After.KEEP));
   }
 
   @Override

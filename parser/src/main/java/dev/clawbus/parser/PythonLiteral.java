@@ -65,6 +65,22 @@ final class PythonLiteral {
     }
   }
 
+  /** {@code name(k=v, …)} calls one after another (blanks and newlines between), or null. */
+  static List<RawCall> callSequence(String text) {
+    PythonLiteral p = new PythonLiteral(text);
+    try {
+      List<RawCall> calls = new ArrayList<>();
+      p.blanks();
+      while (p.i < text.length()) {
+        calls.add(p.call());
+        p.blanks();
+      }
+      return calls.isEmpty() ? null : calls;
+    } catch (Fail | IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
   private RawCall call() {
     int start = i;
     while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.'
@@ -146,6 +162,10 @@ final class PythonLiteral {
         if (s.startsWith("True", i)) return word(4, Boolean.TRUE);
         if (s.startsWith("False", i)) return word(5, Boolean.FALSE);
         if (s.startsWith("None", i)) return word(4, null);
+        // the JSON names some models write in pythonic calls (vLLM accepts them too)
+        if (s.startsWith("true", i)) return word(4, Boolean.TRUE);
+        if (s.startsWith("false", i)) return word(5, Boolean.FALSE);
+        if (s.startsWith("null", i)) return word(4, null);
         return number();
       }
     }

@@ -21,10 +21,12 @@
  *   <li>{@code llama3_json} ({@code llama4_json}): optional {@code <|python_tag|>}, then
  *       {@code {"name": …, "parameters"|"arguments": {…}}} objects separated by {@code ;}.
  *   <li>{@code pythonic}, {@code llama4_pythonic}: {@code [f(a=1, b="x"), g()]} with keyword arguments and
- *       Python literals; Llama 4 may wrap it in {@code <|python_start|>…<|python_end|>}; {@code olmo3}: one call
- *       per line in {@code <function_calls>…</function_calls>}.
+ *       Python (or JSON: true, null) literals, only at the start of the answer; Llama 4 may wrap it in
+ *       {@code <|python_start|>…<|python_end|>}; {@code olmo3}: one call per line, in
+ *       {@code <function_calls>…</function_calls>} or bare at the start of the answer (a bracketed list is not
+ *       OLMo's format).
  *   <li>{@code mistral}: {@code [TOOL_CALLS][{…}, …]} or {@code [TOOL_CALLS]name{…}} /
- *       {@code [TOOL_CALLS]name[ARGS]{…}}, one marker per call.
+ *       {@code [TOOL_CALLS]name[ARGS]{…}} / {@code [TOOL_CALLS]name}, one marker per call.
  *   <li>{@code deepseek_v3}: {@code <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>NAME\n```json\n{…}\n```
  *       <｜tool▁call▁end｜>…<｜tool▁calls▁end｜>}; {@code deepseek_v31}: {@code …<｜tool▁call▁begin｜>NAME<｜tool▁sep｜>{…}
  *       <｜tool▁call▁end｜>…} (each accepts both); {@code deepseek_v32}: DSML {@code <｜DSML｜function_calls><｜DSML｜invoke
@@ -34,11 +36,11 @@
  *       {@code functions.NAME:N}.
  *   <li>{@code glm45}, {@code glm47}: {@code <tool_call>NAME\n<arg_key>K</arg_key>\n<arg_value>V</arg_value>
  *       </tool_call>} (4.7 without newlines); string-typed values stay text, others are parsed as JSON.
- *   <li>{@code granite}: {@code <|tool_call|>[{…}]}, {@code <tool_call>[{…}]} or a bare list at the start;
+ *   <li>{@code granite}: {@code <|tool_call|>[{…}]}, {@code <tool_call>[{…}]} or a bare list, at the start;
  *       {@code granite-20b-fc}: {@code <function_call> {…}} per call; {@code ernie45}: as hermes.
  *   <li>{@code internlm}: {@code <|action_start|><|plugin|>\n{"name", "parameters"}<|action_end|>}.
  *   <li>{@code jamba}, {@code hunyuan_a13b}: {@code <tool_calls>[{…}]</tool_calls>};
- *       {@code minimax}: {@code <tool_calls>} with one JSON object per line.
+ *       {@code minimax}: {@code <tool_calls>} with one JSON object {@code {"name", "arguments"}} per line.
  *   <li>{@code minimax_m2}: {@code <minimax:tool_call><invoke name="N"><parameter name="P">v</parameter></invoke>
  *       </minimax:tool_call>}, values typed like Qwen3-Coder; {@code step3}: the {@code steptml:} variant.
  *   <li>{@code phi4_mini_json}: {@code functools[{…}]}; {@code xlam}: a JSON list at the start, a
@@ -47,22 +49,78 @@
  *   <li>{@code openai} (gpt-oss harmony): {@code <|channel|>analysis<|message|>…<|end|>} is reasoning,
  *       {@code final} is content, a message {@code to=functions.NAME} is a call with JSON body ended by
  *       {@code <|call|>}.
+ *   <li>{@code apertus}: {@code <|tools_prefix|>[{"NAME": {…}}, …]<|tools_suffix|>} (the closing tag may be
+ *       missing at the end); reasoning in {@code <|inner_prefix|>…<|inner_suffix|>}.
+ *   <li>{@code deepseek_v4}: DSML as V3.2 inside {@code <｜DSML｜tool_calls>}; a value marked
+ *       {@code string="false"} is coerced to the schema's types, and arguments wrapped in a lone "arguments" or
+ *       "input" parameter are unwrapped when the wrapped keys are the tool's (V3.2 likewise).
+ *   <li>{@code functiongemma}: {@code <start_function_call>call:NAME{key:<escape>value<escape>,…}
+ *       <end_function_call>}; values are JSON when they parse, except string-typed parameters.
+ *   <li>{@code gemma4}: {@code <|tool_call>call:NAME{key:<|"|>text<|"|>,n:42,flag:true}<tool_call|>} (or
+ *       {@code <turn|>}), a bare {@code call:NAME{…}} at the start of the answer; reasoning in
+ *       {@code <|channel>thought\n…<channel|>}.
+ *   <li>{@code gigachat3}: {@code function call<|role_sep|>\n{"name", "arguments": {…}}} or
+ *       {@code <|function_call|>{…}}; content is the text before {@code <|message_sep|>}.
+ *   <li>{@code granite4}: hermes markup; text between and after calls is content.
+ *   <li>{@code hy_v3}: {@code <tool_calls><tool_call>NAME<tool_sep><arg_key>K</arg_key><arg_value>V</arg_value>…
+ *       </tool_call></tool_calls>}, values typed by the schema as vLLM's HY parser does.
+ *   <li>{@code lfm2}: {@code <|tool_call_start|>[f(a=1), …]<|tool_call_end|>} (pythonic); the echo of the call
+ *       that LFM2 sometimes prints after it, capped with another {@code <|tool_call_end|>}, is dropped.
+ *   <li>{@code step3p5}, {@code mimo}: Qwen3 XML; {@code poolside_v1}: GLM-4.7's layout.
  *   <li>{@code auto}: the union of all markups (harmony when the output starts with its header tokens);
  *       {@code none}: content passes through untouched.
  * </ul>
  *
- * <h2>Conventions (vLLM's)</h2>
+ * <h2>Conventions (vLLM's, checked against each family's parser in vllm/tool_parsers/)</h2>
  * Content is the text before the first call, as written (blanks alone before a call are dropped, so an answer
- * made only of calls has content {@code null}). Ordinary text after the first call is dropped, as vLLM does (it
- * is usually an imagined tool result). Markup that fails to make a call stays content wherever it is, so no text
- * of it is lost: malformed or unterminated markup, and calls to names not among the request's tools (unless
- * allowed; with no tools every name is accepted). Ordinary JSON in an answer stays content.
+ * made only of calls has content {@code null}). What follows a call depends on the family, as in vLLM: dropped
+ * (most; it is usually an imagined tool result), kept as written (granite4, xlam), or trimmed and joined with a
+ * newline (apertus, lfm2, harmony). Where vLLM strips content (apertus, functiongemma, gemma4, lfm2, minimax,
+ * xlam) it is stripped. Pythonic lists ({@code pythonic}, {@code llama4_pythonic}) and Granite's lists are calls
+ * only at the start of the answer; bare JSON ({@code llama3_json}) needs "arguments" or "parameters". Markup
+ * that fails to make a call stays content wherever it is, so no text of it is lost: malformed or unterminated
+ * markup, and calls to names not among the request's tools (unless allowed; with no tools every name is
+ * accepted). Ordinary JSON in an answer stays content.
  *
  * <p>{@code <think>…</think>} and the families' equivalents ({@code <seed:think>}, Kimi's {@code ◁think▷},
- * Magistral's {@code [THINK]}, Granite's "Here is my thought process:" … "Here is my response:", harmony's
- * analysis channel) are reasoning: split, passed through as content, or dropped; a closing tag without its
- * opening one is dropped. Arguments are always a compact JSON object; ids are {@code call} + 24 alphanumerics
- * unless the markup carries one (Kimi).
+ * Magistral's {@code [THINK]}, Granite's "Here is my thought process:" … "Here is my response:", Apertus'
+ * {@code <|inner_prefix|>}, Gemma's {@code <|channel>thought}, harmony's analysis channel) are reasoning: split,
+ * passed through as content, or dropped; a closing tag without its opening one is dropped. Arguments are always
+ * a compact JSON object; ids are {@code call} + 24 alphanumerics unless the markup carries one (Kimi).
+ *
+ * <h2>Deliberate differences from vLLM</h2>
+ * Where vLLM's behaviour would hurt an agent, clawbus keeps the better one:
+ * <ul>
+ *   <li>Streamed and non-streamed output give the same result (vLLM's two paths often disagree). Text already
+ *       streamed cannot be taken back, so text before a call is kept where vLLM's non-streaming path drops it
+ *       ({@code llama3_json}, text before OLMo's {@code <function_calls>}), and where vLLM strips content its
+ *       leading blanks are dropped even when no call follows.
+ *   <li>Calls to tools the request does not offer stay content (vLLM calls them): a client can run only the
+ *       tools it declared, OpenAI never returns others, and bare-JSON families would turn data into calls.
+ *       {@code allow_unknown_tools} gives vLLM's behaviour.
+ *   <li>Each block, and each call in a block whose markup delimits calls (Kimi, DeepSeek, DSML, MiniMax, HY,
+ *       invoke-style), stands alone: a broken or unknown call stays content and the others are still calls.
+ *       vLLM gives up on every call when one fails (hermes, granite4, jamba, …) or drops the broken one
+ *       silently (kimi_k2, minimax, hy_v3).
+ *   <li>A call cut off by the end of output stays content; vLLM completes the partial JSON or takes the
+ *       complete parameters (apertus, qwen3, hy_v3, functiongemma), which would run a truncated command.
+ *   <li>Arguments that are not a JSON object stay content; vLLM passes them on as they are (mistral, kimi_k2,
+ *       deepseek_v3, openai), and clients {@code JSON.parse} them.
+ *   <li>A call without arguments is a call with {@code {}}: {@code [TOOL_CALLS]NAME} (vLLM drops it silently),
+ *       and a JSON call object without "arguments" inside explicit markup (vLLM turns the whole answer into
+ *       content).
+ *   <li>Every block is parsed where vLLM takes only the first (apertus, lfm2, jamba).
+ *   <li>A pythonic or Granite list followed by more text is still a call (the text after it is dropped);
+ *       vLLM makes the whole answer content. The call is sent when the list closes.
+ *   <li>Harmony: every final and preamble message is content, joined by newlines; vLLM keeps only the last.
+ *   <li>Typing: a string-typed parameter stays a string in functiongemma (vLLM JSON-decodes every value); a
+ *       DSML value marked {@code string="false"} without a schema is read as JSON (vLLM keeps text); Qwen3-style
+ *       typing also reads type lists and anyOf (vLLM only a plain "type").
+ *   <li>Gemma 4's bare {@code call:} counts only at the start of the answer (vLLM also after prose); an Apertus
+ *       element with more than one key is not a call (vLLM takes its first key as the name); a lone xLAM call
+ *       object is a call (vLLM wants a list).
+ *   <li>Whitespace-only content around calls is {@code null}, and trailing blanks after calls are dropped.
+ * </ul>
  *
  * <h2>Streaming</h2>
  * A parser holds only undecided text (a possible marker prefix, an open block), scans each char once per state,

@@ -92,6 +92,59 @@ class ParseCommandTest {
     assertTrue(new JsonObject(lines[cases.size() + 2]).containsKey("error"));
   }
 
+  /**
+   * Every name vLLM's {@code --tool-call-parser} accepts (its tool-parser registry, vllm/tool_parsers/__init__.py),
+   * so that an operator can copy the setting.
+   */
+  static final List<String> VLLM_NAMES = List.of("deepseek_v3", "deepseek_v31", "deepseek_v32", "deepseek_v4",
+      "ernie45", "glm45", "glm47", "granite-20b-fc", "granite", "granite4", "hermes", "hunyuan_a13b", "hy_v3",
+      "internlm", "jamba", "lfm2", "kimi_k2", "llama3_json", "llama4_json", "llama4_pythonic", "longcat", "mimo",
+      "minimax_m2", "minimax", "mistral", "olmo3", "openai", "phi4_mini_json", "pythonic", "qwen3_coder",
+      "qwen3_xml", "seed_oss", "step3", "step3p5", "xlam", "gigachat3", "functiongemma", "gemma4", "apertus",
+      "poolside_v1");
+
+  @Test
+  void everyVllmParserNameIsAcceptedListedAndParses() {
+    Run help = run("", "--help");
+    StringBuilder in = new StringBuilder();
+    for (String name : VLLM_NAMES) {
+      assertTrue(ToolParsers.formats().contains(name), name + " accepted");
+      assertTrue(help.out().contains(name + ",") || help.out().contains(name + "\n"), name + " in --help");
+      in.append(new JsonObject().put("id", name).put("format", name).put("model_output", "Hello.").encode())
+          .append('\n');
+    }
+    in.append(new JsonObject().put("id", "x").put("format", "qwen3-coder").put("model_output", "Hi").encode())
+        .append('\n');
+    String[] lines = run(in.toString(), "--jsonl").out().split("\n");
+    for (int i = 0; i < VLLM_NAMES.size(); i++) {
+      JsonObject o = new JsonObject(lines[i]);
+      assertEquals(VLLM_NAMES.get(i), o.getString("id"));
+      assertEquals("Hello.", o.getString("content"), VLLM_NAMES.get(i));
+      assertTrue(!o.containsKey("error"), lines[i]);
+    }
+    JsonObject unknown = new JsonObject(lines[VLLM_NAMES.size()]);
+    assertEquals("unknown tool-call format 'qwen3-coder'; known: " + ToolParsers.formats(), unknown.getString("error"));
+  }
+
+  @Test
+  void jsonlRunsEveryFamilysCorpus() {
+    StringBuilder in = new StringBuilder();
+    List<ParserCases.Case> cases = ParserCases.loadAll();
+    for (ParserCases.Case c : cases) {
+      in.append(new JsonObject().put("id", c.toString()).put("format", c.format()).put("model_output", c.text())
+          .put("tools", c.tools()).encode()).append('\n');
+    }
+    String[] lines = run(in.toString(), "--jsonl").out().split("\n");
+    assertEquals(cases.size(), lines.length);
+    for (int i = 0; i < cases.size(); i++) {
+      JsonObject got = new JsonObject(lines[i]);
+      JsonObject want = cases.get(i).expect();
+      assertEquals(want.getValue("content"), got.getValue("content"), cases.get(i).toString());
+      assertEquals(want.getJsonArray("tool_calls"), got.getJsonArray("tool_calls"), cases.get(i).toString());
+      assertEquals(want.getValue("reasoning_content"), got.getValue("reasoning_content"), cases.get(i).toString());
+    }
+  }
+
   @Test
   void jsonlHandlesThousandsOfCasesQuickly() {
     StringBuilder in = new StringBuilder();
