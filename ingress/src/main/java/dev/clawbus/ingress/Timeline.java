@@ -60,6 +60,11 @@ final class Timeline {
     if (prev == null) {
       events.add(event(r.receivedAt(), "received", r.node(), received(r)));
     }
+    // Durable may arrive in the same write as a status change (the dispatcher started before the ack was read, or
+    // the ack came before the first record was written): it is shown before the change, after the arrival.
+    boolean durable = r.kafkaPartition() != null
+        && (prev == null || !Objects.equals(prev.kafkaPartition(), r.kafkaPartition()));
+    if (durable && prev != null) events.add(durableEvent(r));
     if (prev == null || prev.status() != r.status()) {
       String kind = switch (r.status()) {
         case QUEUED -> prev == null ? "queued" : "requeued";
@@ -67,12 +72,15 @@ final class Timeline {
         default -> r.status().wire();
       };
       events.add(stateEvent(r, kind, detail(r, prev)));
-    } else if (r.kafkaPartition() != null && !Objects.equals(prev.kafkaPartition(), r.kafkaPartition())) {
-      events.add(stateEvent(r, "durable", "in clawbus.requests, partition " + r.kafkaPartition() + " offset "
-          + r.kafkaOffset()));
+      if (durable && prev == null) events.add(durableEvent(r));
     } else if (r.cancelRequested() && !prev.cancelRequested()) {
       events.add(stateEvent(r, "cancel_requested", "noted while it ran on " + r.node()));
     }
+  }
+
+  private static JsonObject durableEvent(RequestRecord r) {
+    return stateEvent(r, "durable", "in clawbus.requests, partition " + r.kafkaPartition() + " offset "
+        + r.kafkaOffset());
   }
 
   private static String received(RequestRecord r) {

@@ -76,13 +76,22 @@ class TimelineTest {
     Timeline t = Timeline.of(List.of(state(q), state(running), batch, batch, event(9_000, "takeover", "from node-a"),
         state(back), state(again), event(9_150, "continued", "120 characters kept"), state(cancelAsked),
         new Timeline.Entry(9_950, new EventLogRecord.Answer("{}")), state(done), state(done.withAnswerRef("0:1", 9_999))));
-    assertEquals(List.of("received", "queued", "started", "output", "takeover", "requeued", "started", "continued",
-        "cancel_requested", "done"), kinds(t.events()));
+    assertEquals(List.of("received", "queued", "durable", "started", "output", "takeover", "requeued", "started",
+        "continued", "cancel_requested", "done"), kinds(t.events()));
     assertEquals("chat m, streaming, replay of old-id", t.events().getJsonObject(0).getString("detail"));
-    assertEquals(1_500L, t.events().getJsonObject(3).getLong("at"), "output at the Kafka time of its first batch");
-    assertEquals("run 2 on node-b", t.events().getJsonObject(6).getString("detail"));
-    assertEquals("answered: 12 prompt + 34 completion tokens", t.events().getJsonObject(9).getString("detail"));
-    assertNull(t.events().getJsonObject(9).getJsonObject("error"));
+    assertEquals(1_500L, t.events().getJsonObject(4).getLong("at"), "output at the Kafka time of its first batch");
+    assertEquals("run 2 on node-b", t.events().getJsonObject(7).getString("detail"));
+    assertEquals("answered: 12 prompt + 34 completion tokens", t.events().getJsonObject(10).getString("detail"));
+    assertNull(t.events().getJsonObject(10).getJsonObject("error"));
+  }
+
+  @Test
+  void durableInTheSameWriteAsTheStartIsStillShownBeforeIt() {
+    RequestRecord q = queued(null);
+    RequestRecord running = q.withKafka(2, 17, 1_005).with(Status.RUNNING, 1, "A", "node-a", false, 1_010, 1_010L,
+        null, null);
+    Timeline t = Timeline.of(List.of(state(q), state(running)));
+    assertEquals(List.of("received", "queued", "durable", "started"), kinds(t.events()));
   }
 
   @Test
