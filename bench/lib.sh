@@ -51,10 +51,11 @@ start_instant() {
 }
 
 # start_serve NAME [serve options]: a clawbus node on a free port, backed by $SIM_URL; sets GW_URL and GW_PID.
-# Started through the launcher (which execs java, so GW_PID is the JVM's).
+# Started through the launcher (which execs java, so GW_PID is the JVM's); SERVE_LAUNCHER=/other/checkout/clawbus
+# runs another build of clawbus under the same load (the "before" figures of bench/README.md).
 start_serve() {
   local name="$1"; shift
-  CLAWBUS_JAVA_OPTS="$SERVE_JAVA_OPTS" "$ROOT/clawbus" serve --host 127.0.0.1 --port 0 --cluster-port 0 --vllm-url "$SIM_URL" \
+  CLAWBUS_JAVA_OPTS="$SERVE_JAVA_OPTS" "${SERVE_LAUNCHER:-$ROOT/clawbus}" serve --host 127.0.0.1 --port 0 --cluster-port 0 --vllm-url "$SIM_URL" \
     --data-dir "$WORK/$name" "$@" >"$WORK/$name.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
   GW_URL="$(wait_line "$WORK/$name.log" 'listening on' 90 | grep -o 'http://[0-9.:]*' | head -1)"
