@@ -99,6 +99,7 @@ public final class ClusterSetup {
    * cluster and stops the Hazelcast member. Its metrics (Vert.x's and clawbus's) are in {@link ClawbusMetrics#of}.
    */
   public static Future<Vertx> clusteredVertx(ClawbusConfig cfg) {
+    HazelcastCallbacks.install();
     Config hz = hazelcastConfig(cfg.clusterHost(), cfg.clusterPort(), cfg.clusterMembers(), CLUSTER_NAME);
     EventBusOptions bus = new EventBusOptions().setHost(cfg.clusterHost()).setPort(0)
         .setClusterPublicHost(cfg.clusterHost());

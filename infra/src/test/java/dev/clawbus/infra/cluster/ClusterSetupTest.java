@@ -144,6 +144,24 @@ class ClusterSetupTest {
     assertEquals("x", c.getClusterName());
   }
 
+  /**
+   * A node's map operations hand their results back without starting a thread each: on a machine with 2 cores or
+   * fewer Hazelcast's default would run every {@code whenComplete} callback on a new thread.
+   */
+  @Test
+  void mapOperationCallbacksRunOnReusedThreads() throws Exception {
+    int port = LocalPorts.free(HOST);
+    a = await(ClusterSetup.clusteredVertx(node(port, port)));
+    IMap<String, String> map = ClusterSetup.hazelcast(a).getMap("callbacks-test");
+    Set<String> threads = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      java.util.concurrent.CompletableFuture<String> ran = new java.util.concurrent.CompletableFuture<>();
+      map.setAsync("k" + i, "v").whenComplete((v, e) -> ran.complete(Thread.currentThread().getName()));
+      threads.add(ran.get(10, TimeUnit.SECONDS));
+    }
+    assertTrue(threads.size() <= 2, "50 callbacks, one after another, ran on " + threads.size() + " threads: " + threads);
+  }
+
   private static ClawbusConfig node(int port, int otherPort) {
     return ClawbusConfig.defaults()
         .with(ClawbusConfig.CLUSTER_HOST, HOST)
