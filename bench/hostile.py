@@ -20,6 +20,24 @@ import urllib.parse
 import urllib.request
 
 
+def heap_info(pid):
+    """The heap in use and committed right now, then in use after a full GC (jcmd), as one line."""
+    import re
+    import subprocess
+
+    def used_committed():
+        out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+        m = re.search(r"total (\d+)K, used (\d+)K", out)
+        return (int(m.group(2)) // 1024, int(m.group(1)) // 1024) if m else (None, None)
+    try:
+        used, committed = used_committed()
+        subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
+        live, _ = used_committed()
+        return f"{used} MB used of {committed} MB committed; {live} MB live after a full GC"
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"unknown ({e})"
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -119,6 +137,7 @@ def readers(a):
         peak = max(peak, rss_mb(a.pid))
     now = rss_mb(a.pid)
     print(f"clawbus RSS during the pause: peak {peak} MB, at its end {now} MB: +{peak - base} MB over before")
+    print(f"clawbus heap at the pause's end: {heap_info(a.pid)}")
     ok, t1 = 0, time.time()
     for i, s in enumerate(socks):
         raw = first[i] + read_all(s, t1 + 600)

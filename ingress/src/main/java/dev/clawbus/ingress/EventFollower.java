@@ -21,13 +21,21 @@ import org.slf4j.LoggerFactory;
  * <p>Flow control: when the client's socket takes no more, the follower stops pushing and drops what arrives
  * live (the journal has it); when the socket drains it reads the journal from where the client is, at most
  * {@link #CATCH_UP_BATCHES} batches at a time, and goes live again once it has caught up. A client that never
- * reads costs its socket's buffers and nothing more; one that reads again gets the exact stream.
+ * reads costs its socket's buffers and nothing more; one that reads again gets the exact stream. A batch goes to the
+ * socket in slices of at most {@link #SLICE_CHARS} characters of event data, the socket checked after each: a batch
+ * that is a whole long answer (a fast backend fills one while the previous write is in flight) must not land in the
+ * socket's write queue at once, where a client that stops reading would keep it in memory; what is left of it is
+ * read again from the journal when the socket drains.
  */
 final class EventFollower {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
   static final long POLL_MILLIS = 100;
   static final long LIVE_CHECK_MILLIS = 1_000;
   static final int CATCH_UP_BATCHES = 16;
+  /** At most this much event data goes to the client's socket before the follower looks whether it is full. */
+  static final int SLICE_CHARS = 128 * 1024;
+  /** The largest slice handed to a client's socket in one write (all followers of the process; for tests). */
+  static final java.util.concurrent.atomic.AtomicLong LARGEST_SLICE = new java.util.concurrent.atomic.AtomicLong();
   /** Nothing new in memory for this long: look in the archive too (the answer may have left memory). */
   static final long ARCHIVE_CHECK_MILLIS = 5_000;
   /** How often a client's socket was full and the follower stopped pushing (all followers of the process). */
@@ -49,6 +57,8 @@ final class EventFollower {
   private boolean catchingUp;
   private boolean missedLive;
   private boolean checkingArchive;
+  /** The archive's answer was cut short by a full socket: read it again as soon as the socket drains. */
+  private boolean archiveCut;
   private long lastArchiveCheck;
   private boolean closed;
   private Runnable onClose = () -> {};
@@ -118,13 +128,17 @@ final class EventFollower {
    * whether there was more to read (when not, the answer may have left memory: the archive is checked).
    */
   private void step(java.util.function.Consumer<Boolean> then) {
-    journal.readFrom(key, nextBatch, CATCH_UP_BATCHES).onComplete(ar -> {
+    int from = nextBatch;
+    journal.readFrom(key, from, CATCH_UP_BATCHES).onComplete(ar -> {
       boolean more = false;
       if (!closed && ar.succeeded()) {
         more = ar.result().batches() > nextBatch;
         nextBatch = Math.max(nextBatch, ar.result().batches());
-        deliverAll(ar.result().recorded().events());
-        if (!more) checkArchive();
+        if (!deliverAll(ar.result().recorded().events())) {
+          nextBatch = Math.min(nextBatch, from); // cut short by a full socket: the rest is read again
+        } else if (!more) {
+          checkArchive();
+        }
       } else if (ar.failed()) {
         LOG.warn("journal of {} unreadable: {}", key, ar.cause().toString());
       }
@@ -147,8 +161,9 @@ final class EventFollower {
       catchUp(); // something in between did not arrive live: the journal has it, in order
       return;
     }
+    int before = nextBatch;
     nextBatch = Math.max(nextBatch, batch.batch() + 1);
-    deliverAll(events);
+    if (!deliverAll(events)) nextBatch = Math.min(before, batch.batch()); // the rest is read again from the journal
   }
 
   /** Reads the journal from where the client is, in bounded steps, until nothing is new: then live again. */
@@ -171,7 +186,7 @@ final class EventFollower {
     // A follower that found nothing at all in memory looks at once (an old answer being read back); one that
     // has been following looks only after a quiet while.
     boolean firstLook = lastArchiveCheck == 0 && nextBatch == 0;
-    if (closed || checkingArchive || (!firstLook && (now - lastActivity < ARCHIVE_CHECK_MILLIS
+    if (closed || checkingArchive || (!firstLook && !archiveCut && (now - lastActivity < ARCHIVE_CHECK_MILLIS
         || now - lastArchiveCheck < ARCHIVE_CHECK_MILLIS))) {
       return;
     }
@@ -180,7 +195,7 @@ final class EventFollower {
     journal.read(key).onComplete(ar -> {
       checkingArchive = false;
       if (closed || ar.failed()) return;
-      if (ar.result().batches() == Journal.Read.ARCHIVED) deliverAll(ar.result().recorded().events());
+      if (ar.result().batches() == Journal.Read.ARCHIVED) archiveCut = !deliverAll(ar.result().recorded().events());
     });
   }
 
@@ -201,24 +216,39 @@ final class EventFollower {
 
   /**
    * Events of the request, live or from the journal, in order: those at or before the cursor are dropped, the
-   * rest go to the client together.
+   * rest go to the client in slices of at most {@link #SLICE_CHARS}, until the socket is full.
+   *
+   * @return false when the socket filled before the last of them went out (the cursor is at the last one sent)
    */
-  void deliverAll(List<StreamEvent> events) {
-    if (closed) return;
+  boolean deliverAll(List<StreamEvent> events) {
+    if (closed) return true;
     int from = 0;
     while (from < events.size() && events.get(from).seq() <= last) from++;
-    if (from == events.size()) return;
-    List<StreamEvent> fresh = events.subList(from, events.size());
-    if (fresh.get(0).seq() > last + 1) {
-      LOG.warn("request {}: events {}..{} missing from the journal", key, last + 1, fresh.get(0).seq() - 1);
+    if (from == events.size()) return true;
+    if (events.get(from).seq() > last + 1) {
+      LOG.warn("request {}: events {}..{} missing from the journal", key, last + 1, events.get(from).seq() - 1);
     }
-    last = fresh.get(fresh.size() - 1).seq();
-    lastActivity = System.currentTimeMillis();
-    if (sink.acceptAll(fresh)) {
-      close();
-    } else if (sink.full()) {
-      pause();
+    while (from < events.size()) {
+      int to = from;
+      long chars = 0;
+      while (to < events.size() && (to == from || chars + events.get(to).data().length() <= SLICE_CHARS)) {
+        chars += events.get(to).data().length();
+        to++;
+      }
+      LARGEST_SLICE.accumulateAndGet(chars, Math::max);
+      last = events.get(to - 1).seq();
+      lastActivity = System.currentTimeMillis();
+      if (sink.acceptAll(events.subList(from, to))) {
+        close();
+        return true;
+      }
+      from = to;
+      if (sink.full()) {
+        pause();
+        return from == events.size();
+      }
     }
+    return true;
   }
 
   /** Everything up to the end was seen already (a resume after the terminal event). */

@@ -288,6 +288,58 @@ class IngressServiceTest {
   }
 
   /**
+   * A fast backend can put a whole long answer into one journal batch (group commit: everything appended while the
+   * previous write was in flight). A client that stops reading must not get it into its socket's write queue at once
+   * (that queue is heap, kept as long as the client does not read): the batch goes out in bounded slices, and the
+   * client still gets every event exactly once when it reads again.
+   */
+  @Test
+  void aWholeAnswerInOneBatchGoesToAPausedReaderInBoundedSlices() throws Exception {
+    int events = 12_000;
+    String chunkText = "y".repeat(2_000);
+    transformer = m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", java.util.Map.of()));
+      ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+      var writer = node.journal().writer(s.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, s.replyTo(), null);
+      for (long seq = 0; seq < events; seq++) writer.append(StreamEvent.chunk(seq, w.content(seq + ":" + chunkText)));
+      writer.append(StreamEvent.done(events));
+    };
+    EventFollower.LARGEST_SLICE.set(0);
+    long pausesBefore = EventFollower.PAUSES.get();
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(16 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+      String body = chat(true).encode();
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
+          Duration.ofSeconds(30));
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      long expected = 0;
+      String line;
+      boolean done = false;
+      while (!done && (line = in.readLine()) != null) {
+        if (line.startsWith("id: ")) {
+          assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
+          expected++;
+        } else if (line.equals("data: [DONE]")) {
+          done = true;
+        }
+      }
+      assertTrue(done, "the stream ended");
+      assertEquals(events + 1, expected);
+    }
+    long largest = EventFollower.LARGEST_SLICE.get();
+    assertTrue(largest <= EventFollower.SLICE_CHARS + 2_500,
+        "at most one slice (" + EventFollower.SLICE_CHARS + " characters) handed to the socket at once, not ~24 MB: "
+            + largest);
+  }
+
+  /**
    * While a client waits, a data event goes out every keepalive period: never a longer gap (OpenClaw's idle timer
    * counts data events), and not a flood either.
    */
