@@ -19,6 +19,58 @@ class ClawbusConfigTest {
     return ClawbusConfig.load(args, env, ClawbusConfig.SERVE_OPTIONS);
   }
 
+  /** Every option given on the command line reaches its accessor, as given (the accessors are what nodes read). */
+  @Test
+  void everyFlagReachesItsAccessor() {
+    ClawbusConfig c = load(List.of("--host", "127.0.0.2", "--port", "9100", "--kafka", "k1:9092", "--data-dir",
+        dir.toString(), "--sim", "--api-keys", "sk-1=a, sk-2", "--keepalive-seconds", "7", "--vllm-wait-seconds", "11",
+        "--stall-seconds", "13", "--max-body-bytes", "4096", "--max-inflight", "17", "--parser", "hermes",
+        "--loop-max-repeats", "3", "--loop-max-calls-per-turn", "4", "--node-id", "n-1", "--cluster-members",
+        "10.0.0.1:5701,10.0.0.2:5701", "--cluster-port", "5799", "--cluster-host", "127.0.0.3",
+        "--journal-retention-seconds", "120", "--journal-memory-seconds", "30", "--dedupe-window-seconds", "19",
+        "--request-partitions", "3", "--durability", "off"), Map.of());
+    assertEquals("127.0.0.2", c.host());
+    assertEquals(9100, c.port());
+    assertEquals("k1:9092", c.kafka());
+    assertFalse(c.embeddedKafka(), "an external broker");
+    assertEquals(dir, c.dataDir());
+    assertTrue(c.sim());
+    assertEquals(Map.of("sk-1", "a", "sk-2", "key2"), c.apiKeys());
+    assertEquals(7, c.keepaliveSeconds());
+    assertEquals(11, c.vllmWaitSeconds());
+    assertEquals(13, c.stallSeconds());
+    assertEquals(4096, c.maxBodyBytes());
+    assertEquals(17, c.maxInflight().fixed());
+    assertFalse(c.maxInflight().auto());
+    assertEquals("hermes", c.defaultParser());
+    assertEquals(3, c.loopMaxRepeats());
+    assertEquals(4, c.loopMaxCallsPerTurn());
+    assertEquals("n-1", c.nodeId());
+    assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.clusterMembers());
+    assertEquals(5799, c.clusterPort());
+    assertEquals("127.0.0.3", c.clusterHost());
+    assertEquals(120, c.journalRetentionSeconds());
+    assertEquals(30, c.journalMemorySeconds());
+    assertEquals(19, c.dedupeWindowSeconds());
+    assertEquals(3, c.requestPartitions());
+    assertFalse(c.durable());
+  }
+
+  @Test
+  void unsetOptionsHaveTheirDocumentedDefaults() {
+    ClawbusConfig c = ClawbusConfig.defaults();
+    assertFalse(c.sim());
+    assertTrue(c.durable());
+    assertTrue(c.clusterMembers().isEmpty());
+    assertFalse(c.nodeId().isBlank(), "a node id is made up from the host and the process");
+    assertEquals(600, c.vllmWaitSeconds());
+    assertEquals(120, c.stallSeconds());
+    assertEquals(6, c.requestPartitions());
+    assertEquals(5701, c.clusterPort());
+    assertEquals(ClawbusConfig.defaults().json(), ClawbusConfig.of(c.json()).json());
+    assertEquals(9, c.with(ClawbusConfig.PORT, 9).port());
+  }
+
   @Test
   void defaultsAreSafe() {
     ClawbusConfig c = load(List.of(), Map.of());

@@ -97,6 +97,24 @@ class LifecycleTest {
     assertEquals("no such request", refusal(null, new Transition.Start("A", "node-A", 2)));
   }
 
+  /** A finished record keeps an error only when it did not succeed, and usage only when some was counted. */
+  @Test
+  void finishingKeepsTheErrorOfAFailureAndTheUsageThatWasCounted() {
+    RequestRecord running = apply(queued("A"), new Transition.Start("A", "node-A", 1));
+    RequestRecord done = apply(running, new Transition.Finish("A", Status.DONE, BOOM, null, 5, 2));
+    assertNull(done.error(), "a success carries no error");
+    assertEquals(5, done.completionTokens());
+    RequestRecord failed = apply(running, new Transition.Finish("A", Status.FAILED, BOOM, null, null, 2));
+    assertEquals(BOOM, failed.error());
+    assertNull(failed.completionTokens());
+    assertNull(failed.promptTokens());
+    Lifecycle.Outcome none = Lifecycle.apply(null, new Transition.Start("A", "node-A", 1));
+    assertFalse(none.ok());
+    assertNull(none.record());
+    assertEquals("no such request", none.refused());
+    assertFalse(Lifecycle.apply(done, new Transition.Start("A", "node-A", 3)).ok(), "a refusal is not ok");
+  }
+
   @Test
   void aCancelledQueuedRequestNeverRuns() {
     RequestRecord cancelled = apply(queued("A"), new Transition.Cancel(CANCEL, 3));
