@@ -278,6 +278,35 @@ class DispatcherServiceTest {
     }
   }
 
+  /**
+   * The consumer group is the recovery path: the node that consumed a request's record keeps its offset uncommitted
+   * while the request is not terminal (here it is queued on another, live member), so a crash of both would find
+   * it again in Kafka; once it is terminal the offset is committed.
+   */
+  @Test
+  void anOffsetIsCommittedOnlyOnceItsRequestIsTerminal() throws Exception {
+    Vertx other = ClusterSetup.clusteredVertx(ClawbusConfig.defaults().with(ClawbusConfig.CLUSTER_PORT, 0)
+        .with(ClawbusConfig.CLUSTER_MEMBERS, "127.0.0.1:" + clusterPort)).await(60, TimeUnit.SECONDS);
+    try {
+      String otherMember = ClusterSetup.hazelcast(other).getCluster().getLocalMember().getUuid().toString();
+      RequestEnvelope env = envelope("held-live-1", "held by a live member [[sim words=3]]", otherMember, "none");
+      assertTrue(await(node.store().create(RequestRecord.queued(env, otherMember, "other"))).changed());
+      var md = node.producer().send(new ProducerRecord<>(Topics.REQUESTS, env.key(), env.encode()))
+          .get(10, TimeUnit.SECONDS);
+      TopicPartition tp = new TopicPartition(Topics.REQUESTS, md.partition());
+      // Long enough for this node to have consumed the record and committed it, if it wrongly would.
+      Thread.sleep(2 * KafkaIntake.CHECK_MILLIS + 500);
+      assertTrue(committed(tp) <= md.offset(), "not committed while queued elsewhere: " + committed(tp) + " > "
+          + md.offset());
+      assertEquals(0, simSaw("held by a live member"), "its holder is alive: this node does not run it");
+      await(node.store().apply(env.key(), new Transition.Cancel(
+          dev.clawbus.infra.contract.ErrorInfo.of(OpenAiError.cancelled()), System.currentTimeMillis())));
+      Eventually.until(() -> committed(tp) > md.offset(), Duration.ofSeconds(60));
+    } finally {
+      other.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   static long committed(TopicPartition tp) throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
