@@ -197,4 +197,148 @@ class FairQueueTest {
     }
     return order;
   }
+
+  @Test
+  void anIdleTenantWhosePriorityChangedMovesToItsNewBand() {
+    FairQueue<String> q = new FairQueue<>();
+    Tenant mid = tenant("m", 1, 1, 0);
+    assertTrue(q.add("a1", A, "a1", 100));
+    assertEquals("a1", q.next());
+    assertTrue(q.release("a1", 100)); // a's tag (100) is ahead of the band's time (0): it is remembered
+    q.add("m1", mid, "m1", 10);
+    q.add("a2", tenant("a", 1, 5, 0), "a2", 10);
+    assertEquals(List.of("a2", "m1"), q.next(5), "priority 5 now: before the priority 1 tenant");
+  }
+
+  @Test
+  void aTenantWithJobsQueuedOrRunningKeepsItsOldBand() {
+    Tenant mid = tenant("m", 1, 1, 0);
+    Tenant a5 = tenant("a", 1, 5, 0);
+    FairQueue<String> queued = new FairQueue<>();
+    queued.add("a1", A, "a1", 10);
+    queued.add("a2", a5, "a2", 10);
+    queued.add("m1", mid, "m1", 10);
+    assertEquals(List.of("m1", "a1", "a2"), queued.next(5), "a's queue was not empty: band 0 until it is");
+    assertEquals(2, queued.running("a"));
+
+    FairQueue<String> running = new FairQueue<>();
+    running.add("a1", A, "a1", 10);
+    assertEquals("a1", running.next());
+    running.add("a2", a5, "a2", 10);
+    running.add("m1", mid, "m1", 10);
+    assertEquals(List.of("m1", "a2"), running.next(5), "a still ran a job: band 0");
+  }
+
+  @Test
+  void countsListTenantsWithQueuedOrRunningJobsOnly() {
+    FairQueue<String> q = new FairQueue<>();
+    assertTrue(q.counts().isEmpty());
+    q.add("a1", A, "a1", 100);
+    q.add("a2", A, "a2", 100);
+    q.add("b1", B, "b1", 100);
+    assertEquals("a1", q.next(), "a tie: a has waited longest");
+    assertEquals(Map.of("a", List.of(1, 1), "b", List.of(1, 0)), counts(q));
+    assertEquals("b1", q.next());
+    assertEquals(Map.of("a", List.of(1, 1), "b", List.of(0, 1)), counts(q));
+    assertTrue(q.release("b1", 100));
+    assertEquals(Map.of("a", List.of(1, 1)), counts(q), "b is idle (its tag still ahead): not listed");
+    assertEquals(0, q.queued("b"));
+    assertEquals(0, q.running("b"));
+  }
+
+  private static Map<String, List<Integer>> counts(FairQueue<String> q) {
+    Map<String, List<Integer>> out = new HashMap<>();
+    q.counts().forEach((t, c) -> out.put(t, List.of(c[0], c[1])));
+    return out;
+  }
+
+  @Test
+  void goingIdleForAMomentDoesNotWipeATenantsDebt() {
+    FairQueue<String> q = new FairQueue<>();
+    q.add("a1", A, "a1", 1000);
+    q.add("b1", B, "b1", 100);
+    q.add("b2", B, "b2", 100);
+    assertEquals("a1", q.next());
+    assertEquals("b1", q.next());
+    assertTrue(q.release("a1", 1000)); // a is idle, its tag (1000) far ahead of b's (100)
+    q.add("a2", A, "a2", 100);
+    assertEquals("b2", q.next(), "a returns with its tag: b, behind, goes first");
+    assertEquals("a2", q.next());
+  }
+
+  @Test
+  void aTenantWithAJobRunningStaysCountedWhenItsTagIsCorrectedDown() {
+    FairQueue<String> q = new FairQueue<>();
+    q.add("a1", A, "a1", 100);
+    q.add("a2", A, "a2", 100);
+    assertEquals(List.of("a1", "a2"), q.next(2));
+    assertTrue(q.release("a1", 0)); // refund: a's tag falls back to the band's time, a2 still runs
+    assertEquals(1, q.running("a"));
+    assertEquals(Map.of("a", List.of(0, 1)), counts(q));
+    assertTrue(q.release("a2", 100));
+    assertEquals(0, q.running("a"));
+    assertEquals(0, q.running());
+    assertTrue(q.counts().isEmpty());
+  }
+
+  @Test
+  void tiesGoToTheTenantWaitingLongestSinceItsLastStart() {
+    FairQueue<String> q = new FairQueue<>();
+    q.add("a1", A, "a1", 100);
+    q.add("a2", A, "a2", 100);
+    q.add("b1", B, "b1", 100);
+    assertEquals("a1", q.next(), "equal tags: a was backlogged first");
+    assertTrue(q.release("a1", 0)); // refunded: a's tag is back to 0, equal to b's
+    assertEquals("b1", q.next(), "a went to the back of the line when a1 started, after b arrived");
+    assertEquals("a2", q.next());
+
+    FairQueue<String> q2 = new FairQueue<>();
+    q2.add("a1", A, "a1", 100);
+    q2.add("a2", A, "a2", 100);
+    assertEquals("a1", q2.next());
+    assertTrue(q2.release("a1", 0));
+    q2.add("c1", tenant("c", 1, 0, 0), "c1", 100);
+    assertEquals("a2", q2.next(), "a has waited since a1 started, before c arrived");
+    assertEquals("c1", q2.next());
+  }
+
+  @Test
+  void theCorrectionAtReleaseIsScaledByTheWeight() {
+    FairQueue<String> q = new FairQueue<>();
+    Tenant heavy = tenant("h", 2, 0, 0);
+    q.add("h1", heavy, "h1", 100);
+    q.add("h2", heavy, "h2", 100);
+    q.add("l1", B, "l1", 100);
+    q.add("l2", B, "l2", 100);
+    assertEquals("h1", q.next()); // h's tag: 100 / 2 = 50
+    assertEquals("l1", q.next()); // l's tag: 100
+    assertTrue(q.release("h1", 160)); // 60 more than estimated: 50 + 60 / 2 = 80, still behind l
+    assertEquals("h2", q.next());
+    assertEquals("l2", q.next());
+
+    FairQueue<String> more = new FairQueue<>();
+    more.add("h1", heavy, "h1", 100);
+    more.add("h2", heavy, "h2", 100);
+    more.add("l1", B, "l1", 100);
+    more.add("l2", B, "l2", 100);
+    assertEquals(List.of("h1", "l1"), more.next(2));
+    assertTrue(more.release("h1", 220)); // 50 + 120 / 2 = 110: past l's 100
+    assertEquals("l2", more.next());
+    assertEquals("h2", more.next());
+  }
+
+  @Test
+  void aQueuedJobCanBeLookedUpUntilItStarts() {
+    FairQueue<String> q = new FairQueue<>();
+    q.add("x", A, "job-x", 5);
+    assertTrue(q.isQueued("x"));
+    assertEquals("job-x", q.queuedJob("x"));
+    assertFalse(q.isQueued("y"));
+    assertNull(q.queuedJob("y"));
+    assertEquals("job-x", q.next());
+    assertFalse(q.isQueued("x"), "running, not queued");
+    assertNull(q.queuedJob("x"));
+    assertEquals(1, q.running());
+    assertEquals(0, q.queued());
+  }
 }

@@ -33,4 +33,20 @@ class OffsetTrackerTest {
     assertTrue(t.finished(p0, 0).isEmpty(), "a revoked partition's offsets are not ours to commit");
     assertTrue(t.finished(p1, 5).isEmpty(), "finishing twice commits nothing");
   }
+
+  @Test
+  void pendingCountsUnfinishedOffsetsOfEveryPartition() {
+    OffsetTracker t = new OffsetTracker();
+    assertEquals(0, t.pending());
+    t.received(p0, 10);
+    t.received(p0, 11);
+    t.received(p1, 5);
+    assertEquals(3, t.pending());
+    assertEquals(OptionalLong.of(11), t.finished(p0, 10));
+    assertEquals(2, t.pending());
+    t.revoked(Set.of(p1));
+    assertEquals(1, t.pending(), "a revoked partition's offsets are not ours to wait for");
+    assertTrue(t.finished(p0, 99).isEmpty(), "an offset never received");
+    assertEquals(1, t.pending());
+  }
 }
