@@ -292,6 +292,13 @@ final class ResponseCore implements ParserSink {
       return new Ended();
     }
     backToSafePoint();
+    if (sawStructuredCalls) {
+      // No call of vLLM's own was complete (else the turn ended above): its partial calls of the failed attempt are
+      // dropped, not flushed as text at the end; the next attempt sends its calls whole again.
+      parser = ToolParsers.create(parserFormat, parserOptions);
+      replay(parser, raw);
+      sawStructuredCalls = false;
+    }
     structuredIndexBase = structuredIndexMax + 1;
     waitStartedAt = now;
     long deadline = roleSent ? now + settings.vllmWaitMillis() : env.deadlineAt();

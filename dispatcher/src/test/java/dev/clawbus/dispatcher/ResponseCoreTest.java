@@ -471,6 +471,9 @@ class ResponseCoreTest {
     assertEquals(1, calls.size());
     assertEquals("{\"command\":\"ls\"}", calls.getJsonObject(0).getJsonObject("function").getString("arguments"));
     assertEquals("tool_calls", choice(sink).getString("finish_reason"));
+    String content = sink.content();
+    assertTrue(content == null || content.isEmpty(), "the failed attempt's partial call is not shown as text: "
+        + content);
   }
 
   @Test
