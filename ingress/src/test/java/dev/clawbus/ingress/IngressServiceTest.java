@@ -253,38 +253,50 @@ class IngressServiceTest {
       });
     };
     long pausesBefore = EventFollower.PAUSES.get();
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.setReceiveBufferSize(16 * 1024);
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
-      String body = chat(true).encode();
-      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
-          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      socket.getOutputStream().flush();
+    try (java.net.Socket socket = slowReader()) {
       // Not reading while ~24 MB are produced: the socket fills and the ingress must stop pushing.
       dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
           Duration.ofSeconds(30));
       Thread.sleep(1_000);
-      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          java.nio.charset.StandardCharsets.UTF_8));
-      long expected = 0;
-      String line;
-      boolean done = false;
-      while (!done && (line = in.readLine()) != null) {
-        if (line.startsWith("id: ")) {
-          assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
-          expected++;
-        } else if (line.startsWith("data: {")) {
-          JsonObject c = new JsonObject(line.substring(6));
-          String content = c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content");
-          if (content != null) assertEquals((expected - 1) + ":" + chunkText, content);
-        } else if (line.equals("data: [DONE]")) {
-          done = true;
-        }
-      }
-      assertTrue(done, "the stream ended");
-      assertEquals(events + 1, expected);
+      readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content));
     }
+  }
+
+  /** A client on a small receive buffer that sent a streamed chat request and reads nothing yet. */
+  private java.net.Socket slowReader() throws Exception {
+    java.net.Socket socket = new java.net.Socket();
+    socket.setReceiveBufferSize(16 * 1024);
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+    String body = chat(true).encode();
+    socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    socket.getOutputStream().flush();
+    return socket;
+  }
+
+  /** Reads the SSE stream to its end: events 0..{@code events} each once, in order; each content checked. */
+  private static void readExactStream(java.net.Socket socket, int events,
+      java.util.function.BiConsumer<Long, String> content) throws Exception {
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8));
+    long expected = 0;
+    String line;
+    boolean done = false;
+    while (!done && (line = in.readLine()) != null) {
+      if (line.startsWith("id: ")) {
+        assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
+        expected++;
+      } else if (line.startsWith("data: {")) {
+        JsonObject c = new JsonObject(line.substring(6));
+        String text = c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content");
+        if (text != null) content.accept(expected - 1, text);
+      } else if (line.equals("data: [DONE]")) {
+        done = true;
+      }
+    }
+    assertTrue(done, "the stream ended");
+    assertEquals(events + 1, expected);
   }
 
   /**
@@ -307,31 +319,10 @@ class IngressServiceTest {
     };
     EventFollower.LARGEST_SLICE.set(0);
     long pausesBefore = EventFollower.PAUSES.get();
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.setReceiveBufferSize(16 * 1024);
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
-      String body = chat(true).encode();
-      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
-          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      socket.getOutputStream().flush();
+    try (java.net.Socket socket = slowReader()) {
       dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
           Duration.ofSeconds(30));
-      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          java.nio.charset.StandardCharsets.UTF_8));
-      long expected = 0;
-      String line;
-      boolean done = false;
-      while (!done && (line = in.readLine()) != null) {
-        if (line.startsWith("id: ")) {
-          assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
-          expected++;
-        } else if (line.equals("data: [DONE]")) {
-          done = true;
-        }
-      }
-      assertTrue(done, "the stream ended");
-      assertEquals(events + 1, expected);
+      readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content));
     }
     long largest = EventFollower.LARGEST_SLICE.get();
     assertTrue(largest <= EventFollower.SLICE_CHARS + 2_500,
