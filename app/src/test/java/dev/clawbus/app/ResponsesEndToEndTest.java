@@ -268,7 +268,7 @@ class ResponsesEndToEndTest extends SimNodeTest {
     assertEquals(ResponseStatus.CANCELLED, after.status().orElseThrow());
     int words = text(after).split(" ").length;
     assertTrue(words < 1_000, "generation stopped: " + words + " words");
-    Thread.sleep(300);
+    Thread.sleep(300); // shows that something does not happen: no more words after the cancel
     assertEquals(words, text(client.responses().retrieve(queued.id())).split(" ").length, "and stays stopped");
     List<ResponseStreamEvent> replay = contiguous(stream(client.responses().retrieveStreaming(queued.id())), 0);
     ResponseStreamEvent last = replay.get(replay.size() - 1);

@@ -181,7 +181,11 @@ class SharingScenarioTest {
         aClients.add(client);
         loop(d, "a" + i, 0, bDone, submitted, a, client);
       }
-      Thread.sleep(200); // A's flood is queued and running
+      long flooded = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (sim.stats().getInteger("running", 0) < CAP) { // A's flood fills the cap (the rest of it waits)
+        assertTrue(System.nanoTime() < flooded, "A's flood reached the simulator");
+        Thread.sleep(5);
+      }
       List<Long> b = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         Call c = ds.get(nodes - 1).submit("b" + i, B);

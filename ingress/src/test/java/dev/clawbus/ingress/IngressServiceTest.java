@@ -257,7 +257,7 @@ class IngressServiceTest {
       // Not reading while ~24 MB are produced: the socket fills and the ingress must stop pushing.
       dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
           Duration.ofSeconds(30));
-      Thread.sleep(1_000);
+      Thread.sleep(1_000); // the client keeps not reading while more is produced behind the paused follower
       readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content));
     }
   }

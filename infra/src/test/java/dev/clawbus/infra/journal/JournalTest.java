@@ -164,7 +164,7 @@ class JournalTest {
     assertEquals("", r.raw(), "the round's raw text was cut with its steps");
     assertEquals(1, r.events().size());
     Eventually.until(() -> !delivered.isEmpty(), WAIT);
-    Thread.sleep(100);
+    Thread.sleep(100); // shows that something does not happen: no second delivery follows
     assertEquals(1, delivered.size(), "a batch of steps alone is not delivered to clients");
     Recorded oneBatch = await(journal.readFrom(key, await(journal.read(key)).batches() - 1, 1)).recorded();
     assertEquals(List.of("result"), oneBatch.steps().stream().map(j -> j.getString("k")).toList());
