@@ -134,7 +134,11 @@ class SharingEndToEndTest {
         median(b), peak, CAP);
     assertEquals(40, aDone.get());
     assertTrue(peak <= CAP, "the simulator never ran more than the cluster-wide cap: " + peak);
-    assertTrue(median(b) < 3_000, "B is not starved by A's flood (first come first served: ~10 s): " + b);
+    assertTrue(median(b) < 3_000, "B is not starved by A's flood: " + b);
+    // First come first served would hold B's first request behind the whole flood (~9 s) and the later ones hardly
+    // at all (the flood is over by then), so the median alone cannot tell: every one of B's requests must be quick.
+    assertTrue(Collections.max(b) < 4_000, "none of B's requests waits behind A's flood (first come first served: "
+        + "its first ~9 s): " + b);
   }
 
   @Test
