@@ -702,6 +702,25 @@ case(f,'qwen_style_is_content','<function=get_weather><parameter=city>Paris</par
 case(f,'word_starting_with_function','The <functionality> is fine.','The <functionality> is fine.')
 case(f,'unknown_then_good',cpm_call('rm_rf',{"path":"/"})+'\n'+cpm_call('get_weather',W),'<function name="rm_rf">\n<param name="path">/</param>\n</function>',[('get_weather',W)])
 
+# inkling (vllm/parser/inkling.py, registered by inkling_tool_parser.py): typed blocks; the first block's
+# <|message_model|> is usually in the prompt
+def ink(n,a,key="args"): return '<|content_invoke_tool_json|>'+J({"name":n,key:a})+'<|end_message|>'
+f='inkling'
+KEEP_AFTER.add(f)
+matrix(f,lambda cs: '<|message_model|>'.join(ink(n,a) for n,a in cs),('<|content_thinking|>','<|end_message|>'))
+IW=ink('get_weather',W)
+case(f,'text_block_then_call','<|content_text|>Checking.<|end_message|><|message_model|>'+IW,'Checking.',[('get_weather',W)])
+case(f,'thinking_text_call','<|content_thinking|>plan it<|end_message|><|message_model|><|content_text|>On it.<|end_message|><|message_model|>'+IW,'On it.',[('get_weather',W)],'plan it')
+case(f,'text_after_call_kept',IW+'<|message_model|><|content_text|>Done.<|end_message|>','Done.',[('get_weather',W)])
+case(f,'end_sampling_ends_call','<|content_invoke_tool_json|>'+J({"name":"get_weather","args":W})+'<|content_model_end_sampling|>',None,[('get_weather',W)])
+case(f,'arguments_key',ink('get_weather',W,"arguments"),None,[('get_weather',W)])
+case(f,'missing_args','<|content_invoke_tool_json|>{"name": "list_files"}<|end_message|>',None,[('list_files',{})])
+case(f,'args_not_object_is_content','<|content_invoke_tool_json|>{"name": "exec", "args": "ls"}<|end_message|>','<|content_invoke_tool_json|>{"name": "exec", "args": "ls"}<|end_message|>')
+case(f,'tool_text_block_is_content','<|content_invoke_tool_text|>get_weather(city=Paris)<|end_message|>','get_weather(city=Paris)')
+case(f,'tool_error_block_is_content','<|content_tool_error|>bad call<|end_message|>','bad call')
+case(f,'call_until_end_of_output','<|content_invoke_tool_json|>'+J({"name":"get_weather","args":W}),None,[('get_weather',W)])
+case(f,'two_calls_with_text_between',IW+'<|message_model|><|content_text|>and<|end_message|><|message_model|>'+ink('list_files',{}),'and',[('get_weather',W),('list_files',{})])
+
 for f in cases:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')

@@ -776,6 +776,19 @@ final class Decoders {
         .replace("&amp;", "&");
   }
 
+  /**
+   * Inkling after {@code <|content_invoke_tool_json|>}: one JSON object {@code {"name": …, "args": {…}}} ("arguments"
+   * or "parameters" also read, as vLLM does); no arguments are {@code {}}, arguments that are not an object make no
+   * call.
+   */
+  static List<RawCall> inkling(String body, boolean complete, ParserOptions o) {
+    if (!(JsonValues.parse(body) instanceof JsonObject obj)) return null;
+    if (!(obj.getValue("name") instanceof String name) || name.isBlank()) return null;
+    String key = obj.containsKey("args") ? "args" : obj.containsKey("arguments") ? "arguments" : "parameters";
+    JsonObject args = JsonValues.arguments(obj.getValue(key), obj.containsKey(key));
+    return args == null ? null : List.of(new RawCall(name.strip(), args));
+  }
+
   private interface Section {
     RawCall decode(String segment);
   }

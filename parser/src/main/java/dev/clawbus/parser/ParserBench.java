@@ -93,6 +93,8 @@ final class ParserBench {
       case "solar_open2" -> "<|tool_call:start|>exec\n<|tool_arg:start|>command<|tool_arg:value|>" + command
           + "<|tool_arg:end|><|tool_arg:start|>timeoutSeconds<|tool_arg:value|>" + n
           + "<|tool_arg:end|><|tool_call:end|>";
+      case "inkling" -> "<|message_model|><|content_invoke_tool_json|>{\"name\": \"exec\", \"args\": " + args
+          + "}<|end_message|>";
       case "minicpm5" -> "<function name=\"exec\">\n<param name=\"command\">" + command
           + "</param>\n<param name=\"timeoutSeconds\">" + n + "</param>\n</function>";
       default -> "";

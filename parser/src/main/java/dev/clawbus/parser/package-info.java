@@ -75,6 +75,10 @@
  *       <|tool_call:end|>}, values coerced to the schema's types (text without one).
  *   <li>{@code minicpm5}: {@code <function name="NAME"><param name="K">V</param>…</function>}; values stripped,
  *       string-typed ones text, others JSON or a Python literal; undeclared parameters ignored.
+ *   <li>{@code inkling}: typed blocks, {@code <|message_model|><|content_invoke_tool_json|>{"name": …, "args": {…}}
+ *       <|end_message|>} (or {@code <|content_model_end_sampling|>}); text blocks ({@code <|content_text|>}, raw and
+ *       failed tool blocks) are content before and after calls; reasoning in {@code <|content_thinking|>…
+ *       <|end_message|>}.
  *   <li>{@code auto}: the union of all markups (harmony when the output starts with its header tokens);
  *       {@code none}: content passes through untouched.
  * </ul>
@@ -133,7 +137,10 @@
  *       call with an empty name stays content; MiniCPM5 keeps the text before its calls (vLLM's streaming path
  *       does, its non-streaming path drops all content when it calls), does not rename the few benchmark tool
  *       aliases vLLM maps ({@code get_details_by_phone} and the like; they stay content as unknown tools), and
- *       with no tools in the request accepts any name (vLLM calls nothing then).
+ *       with no tools in the request accepts any name (vLLM calls nothing then); Inkling's text outside any
+ *       typed block (before the first marker, or between {@code <|message_model|>} and the block's kind) is
+ *       content, where vLLM drops it as header metadata, and a call cut off by the end of output stays content
+ *       (vLLM passes on what it has of the arguments).
  *   <li>Whitespace-only content around calls is {@code null}, and trailing blanks after calls are dropped.
  * </ul>
  *
