@@ -624,6 +624,103 @@ for src in ['apertus','deepseek_v4','functiongemma','gemma4','gigachat3','hy_v3'
 case('auto','gemma4_thought_then_call','<|channel>thought\nweather<channel|>'+gm_call('get_weather',W),None,[('get_weather',W)],'weather')
 case('auto','hy_v3_and_json_tool_calls','<tool_calls>'+hy_call('get_weather',W)+'</tool_calls>',None,[('get_weather',W)])
 
+# ======================================================================================================
+# Newer vLLM families: kimi_k3, solar_open2, minicpm5 (rules of vllm/tool_parsers/<family>_tool_parser.py,
+# minicpm5xml_tool_parser.py for minicpm5); "deliberate" marks where clawbus differs (package-info.java).
+def k3_type(v):
+    if isinstance(v,bool): return 'boolean'
+    if isinstance(v,int): return 'integer'
+    if isinstance(v,float): return 'number'
+    if v is None: return 'null'
+    if isinstance(v,list): return 'array'
+    return 'string' if isinstance(v,str) else 'object'
+def k3_arg(k,v,t=None): return '<|open|>argument key="'+k+'" type="'+(t or k3_type(v))+'"<|sep|>'+txt(v)+'<|close|>argument<|sep|>'
+def k3_call(n,a,i=1): return '<|open|>call tool="'+n+'" index="'+str(i)+'"<|sep|>'+''.join(k3_arg(k,v) for k,v in a.items())+'<|close|>call<|sep|>'
+def k3(*calls): return '<|open|>tools<|sep|>'+''.join(calls)+'<|close|>tools<|sep|>'
+def solar_call(n,a): return '<|tool_call:start|>'+n+'\n'+''.join('<|tool_arg:start|>'+k+'<|tool_arg:value|>'+txt(v)+'<|tool_arg:end|>' for k,v in a.items())+'<|tool_call:end|>'
+def cpm_call(n,a): return '<function name="'+n+'">\n'+''.join('<param name="'+k+'">'+txt(v)+'</param>\n' for k,v in a.items())+'</function>'
+B5={
+ 'kimi_k3': lambda cs: k3(*[k3_call(n,a,i+1) for i,(n,a) in enumerate(cs)]),
+ 'solar_open2': lambda cs: '\n'.join(solar_call(n,a) for n,a in cs),
+ 'minicpm5': lambda cs: '\n'.join(cpm_call(n,a) for n,a in cs),
+}
+STRIP.add('minicpm5')
+THINKING['kimi_k3']=('<|open|>think<|sep|>','<|close|>think<|sep|>')
+for f,b in B5.items(): matrix(f,b,THINKING.get(f,('<think>','</think>')))
+
+f='kimi_k3'
+CALL_W=k3_call('get_weather',W)
+case(f,'response_channel_is_content','<|open|>response<|sep|>Checking the weather.<|close|>response<|sep|>'+k3(CALL_W),'Checking the weather.',[('get_weather',W)])
+case(f,'response_open_in_prompt','On it.<|close|>response<|sep|>'+k3(CALL_W),'On it.',[('get_weather',W)])
+case(f,'response_only','<|open|>response<|sep|>Paris is sunny.<|close|>response<|sep|><|close|>message<|sep|>','Paris is sunny.')
+case(f,'message_close_dropped','Paris is sunny.<|close|>message<|sep|>','Paris is sunny.')
+case(f,'text_after_response_close_is_not_content','Hi.<|close|>response<|sep|>\nstray words','Hi.')
+case(f,'typed_by_tag',k3('<|open|>call tool="exec" index="1"<|sep|>'+k3_arg('command','42')+k3_arg('timeoutSeconds',30)+k3_arg('background',True)+k3_arg('ratio',0.5)+k3_arg('env',{"A":"1"})+k3_arg('tags',["a","b"])+'<|close|>call<|sep|>'),None,
+     [('exec',{"command":"42","timeoutSeconds":30,"background":True,"ratio":0.5,"env":{"A":"1"},"tags":["a","b"]})])
+case(f,'string_tag_keeps_json_text',k3('<|open|>call tool="exec"<|sep|>'+k3_arg('command','{"a": 1}\n  true  ')+'<|close|>call<|sep|>'),None,[('exec',{"command":'{"a": 1}\n  true  '})])
+case(f,'missing_type_is_string',k3('<|open|>call tool="anything"<|sep|><|open|>argument key="n"<|sep|>5<|close|>argument<|sep|><|close|>call<|sep|>'),None,[('anything',{"n":"5"})],tools=False)
+case(f,'bad_json_keeps_text',k3('<|open|>call tool="exec"<|sep|>'+k3_arg('command','ls')+k3_arg('timeoutSeconds','soon','integer')+'<|close|>call<|sep|>'),None,[('exec',{"command":"ls","timeoutSeconds":"soon"})])
+case(f,'null_value',k3('<|open|>call tool="anything"<|sep|>'+k3_arg('x',None)+'<|close|>call<|sep|>'),None,[('anything',{"x":None})],tools=False)
+case(f,'escaped_attributes',k3('<|open|>call tool="anything"<|sep|><|open|>argument key="say &quot;hi&quot; &amp; go" type="string"<|sep|>ok<|close|>argument<|sep|><|close|>call<|sep|>'),None,[('anything',{'say "hi" & go':"ok"})],tools=False)
+case(f,'tools_close_missing_at_end','<|open|>tools<|sep|>'+CALL_W,None,[('get_weather',W)])
+case(f,'call_without_tool_is_content',k3('<|open|>call index="1"<|sep|>'+k3_arg('city','Paris')+'<|close|>call<|sep|>'),k3('<|open|>call index="1"<|sep|>'+k3_arg('city','Paris')+'<|close|>call<|sep|>'),[])
+# deliberate: vLLM skips an argument without its closing tag and still makes the call
+case(f,'unclosed_argument_is_content',k3('<|open|>call tool="get_weather"<|sep|><|open|>argument key="city" type="string"<|sep|>Paris<|close|>call<|sep|>'),k3('<|open|>call tool="get_weather"<|sep|><|open|>argument key="city" type="string"<|sep|>Paris<|close|>call<|sep|>'),[])
+case(f,'unknown_call_next_to_good_one',k3(k3_call('rm_rf',{"path":"/"}),k3_call('get_weather',W,2)),k3_call('rm_rf',{"path":"/"}),[('get_weather',W)])
+case(f,'end_tag_lookalike_in_prose','Use <|open|>tool tags carefully.','Use <|open|>tool tags carefully.')
+
+f='solar_open2'
+case(f,'dropped_call_end_resyncs','<|tool_call:start|>get_weather\n<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:start|>list_files\n<|tool_call:end|>',None,[('get_weather',W),('list_files',{})])
+case(f,'dropped_arg_end','<|tool_call:start|>get_weather\n<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:start|>days<|tool_arg:value|>2<|tool_arg:end|><|tool_call:end|>',None,[('get_weather',{"city":"Paris","days":2})])
+case(f,'last_arg_end_missing','<|tool_call:start|>get_weather\n<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_call:end|>',None,[('get_weather',W)])
+case(f,'first_of_two_wins','<|tool_call:start|>get_weather\n<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_arg:start|>city<|tool_arg:value|>Rome<|tool_arg:end|><|tool_call:end|>',None,[('get_weather',W)])
+case(f,'typed_by_schema',solar_call('exec',{"command":"42","timeoutSeconds":"30","background":"true","ratio":"0.5","env":'{"A": "1"}',"tags":'["a"]'}),None,
+     [('exec',{"command":"42","timeoutSeconds":30,"background":True,"ratio":0.5,"env":{"A":"1"},"tags":["a"]})])
+case(f,'bad_integer_keeps_text',solar_call('exec',{"command":"ls","timeoutSeconds":"soon"}),None,[('exec',{"command":"ls","timeoutSeconds":"soon"})])
+case(f,'no_schema_stays_text',solar_call('anything',{"n":"5","flag":"true"}),None,[('anything',{"n":"5","flag":"true"})],tools=False)
+case(f,'value_kept_as_written',solar_call('exec',{"command":"  ls -la\n"}),None,[('exec',{"command":"  ls -la\n"})])
+case(f,'name_without_newline_is_content','<|tool_call:start|>get_weather<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:end|>','<|tool_call:start|>get_weather<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:end|>')
+# deliberate: vLLM accepts an empty name
+case(f,'empty_name_is_content','<|tool_call:start|>\n<|tool_call:end|>','<|tool_call:start|>\n<|tool_call:end|>')
+case(f,'cut_call_after_good_one',solar_call('get_weather',W)+'<|tool_call:start|>exec\n<|tool_arg:start|>command<|tool_arg:value|>rm -rf','<|tool_call:start|>exec\n<|tool_arg:start|>command<|tool_arg:value|>rm -rf',[('get_weather',W)])
+case(f,'arg_without_value_marker_skipped','<|tool_call:start|>get_weather\n<|tool_arg:start|>junk<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:end|>',None,[('get_weather',W)])
+
+f='minicpm5'
+case(f,'typed_without_schema','<function name="anything">\n<param name="n">5</param>\n<param name="flag">true</param>\n<param name="cfg">{\'a\': 1}</param>\n<param name="word">hello</param>\n</function>',None,[('anything',{"n":5,"flag":True,"cfg":{"a":1},"word":"hello"})],tools=False)
+case(f,'string_typed_stays_text',cpm_call('exec',{"command":"42","timeoutSeconds":"30"}),None,[('exec',{"command":"42","timeoutSeconds":30})])
+case(f,'values_stripped','<function name="get_weather">\n<param name="city">\n  Paris  \n</param>\n</function>',None,[('get_weather',W)])
+case(f,'cdata','<function name="exec"><param name="command"><![CDATA[echo "<b>" & done]]></param></function>',None,[('exec',{"command":'echo "<b>" & done'})])
+case(f,'xml_escapes','<function name="exec"><param name="command">a &lt; b &amp;&amp; c</param></function>',None,[('exec',{"command":"a < b && c"})])
+case(f,'undeclared_param_ignored','<function name="get_weather"><param name="city">Paris</param><param name="mood">happy</param></function>',None,[('get_weather',W)])
+case(f,'arguments_wrapper_unwrapped','<function name="get_weather"><param name="arguments">{"city": "Paris", "days": 2, "x": 1}</param></function>',None,[('get_weather',{"city":"Paris","days":2})])
+case(f,'arguments_element','<function name="get_weather"><arguments><param name="city">Paris</param></arguments></function>',None,[('get_weather',W)])
+case(f,'collapsed_attribute_spacing','<functionname="get_weather"><paramname="city">Paris</param></function>',None,[('get_weather',W)])
+case(f,'missing_required_is_content','<function name="get_weather"><param name="days">2</param></function>','<function name="get_weather"><param name="days">2</param></function>')
+case(f,'duplicate_param_is_content','<function name="get_weather"><param name="city">Paris</param><param name="city">Rome</param></function>','<function name="get_weather"><param name="city">Paris</param><param name="city">Rome</param></function>')
+case(f,'param_without_name_is_content','<function name="get_weather"><param>Paris</param></function>','<function name="get_weather"><param>Paris</param></function>')
+case(f,'qwen_style_is_content','<function=get_weather><parameter=city>Paris</parameter></function>','<function=get_weather><parameter=city>Paris</parameter></function>')
+case(f,'word_starting_with_function','The <functionality> is fine.','The <functionality> is fine.')
+case(f,'unknown_then_good',cpm_call('rm_rf',{"path":"/"})+'\n'+cpm_call('get_weather',W),'<function name="rm_rf">\n<param name="path">/</param>\n</function>',[('get_weather',W)])
+
+# inkling (vllm/parser/inkling.py, registered by inkling_tool_parser.py): typed blocks; the first block's
+# <|message_model|> is usually in the prompt
+def ink(n,a,key="args"): return '<|content_invoke_tool_json|>'+J({"name":n,key:a})+'<|end_message|>'
+f='inkling'
+KEEP_AFTER.add(f)
+matrix(f,lambda cs: '<|message_model|>'.join(ink(n,a) for n,a in cs),('<|content_thinking|>','<|end_message|>'))
+IW=ink('get_weather',W)
+case(f,'text_block_then_call','<|content_text|>Checking.<|end_message|><|message_model|>'+IW,'Checking.',[('get_weather',W)])
+case(f,'thinking_text_call','<|content_thinking|>plan it<|end_message|><|message_model|><|content_text|>On it.<|end_message|><|message_model|>'+IW,'On it.',[('get_weather',W)],'plan it')
+case(f,'text_after_call_kept',IW+'<|message_model|><|content_text|>Done.<|end_message|>','Done.',[('get_weather',W)])
+case(f,'end_sampling_ends_call','<|content_invoke_tool_json|>'+J({"name":"get_weather","args":W})+'<|content_model_end_sampling|>',None,[('get_weather',W)])
+case(f,'arguments_key',ink('get_weather',W,"arguments"),None,[('get_weather',W)])
+case(f,'missing_args','<|content_invoke_tool_json|>{"name": "list_files"}<|end_message|>',None,[('list_files',{})])
+case(f,'args_not_object_is_content','<|content_invoke_tool_json|>{"name": "exec", "args": "ls"}<|end_message|>','<|content_invoke_tool_json|>{"name": "exec", "args": "ls"}<|end_message|>')
+case(f,'tool_text_block_is_content','<|content_invoke_tool_text|>get_weather(city=Paris)<|end_message|>','get_weather(city=Paris)')
+case(f,'tool_error_block_is_content','<|content_tool_error|>bad call<|end_message|>','bad call')
+case(f,'call_until_end_of_output','<|content_invoke_tool_json|>'+J({"name":"get_weather","args":W}),None,[('get_weather',W)])
+case(f,'two_calls_with_text_between',IW+'<|message_model|><|content_text|>and<|end_message|><|message_model|>'+ink('list_files',{}),'and',[('get_weather',W),('list_files',{})])
+
 for f in cases:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:
         for c in cases[f]: fh.write(json.dumps(c,ensure_ascii=False)+'\n')

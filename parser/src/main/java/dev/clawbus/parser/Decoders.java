@@ -597,6 +597,198 @@ final class Decoders {
     return JSON_CALLS.decode(t, complete, o);
   }
 
+  /**
+   * Kimi K3's XTML inside {@code <|open|>tools<|sep|>}: {@code <|open|>call tool="N" index="1"<|sep|>} then
+   * {@code <|open|>argument key="K" type="T"<|sep|>V<|close|>argument<|sep|>}… and {@code <|close|>call<|sep|>},
+   * each call on its own. As vLLM: attribute values are unescaped ({@code &quot;}, {@code &amp;}), a
+   * {@code type="string"} value (or one without a type) is the text as written, any other is JSON, else the text.
+   */
+  static List<RawCall> kimiK3(String body, boolean complete, ParserOptions o) {
+    return sections(body, "<|open|>call", "<|close|>call<|sep|>", seg -> {
+      int sep = seg.indexOf(XTML_SEP);
+      if (sep <= 0 || !Character.isWhitespace(seg.charAt(0))) return null;
+      String name = xtmlAttribute(seg.substring(0, sep), "tool");
+      if (name == null || name.isEmpty()) return null;
+      JsonObject args = new JsonObject();
+      String open = "<|open|>argument";
+      String close = "<|close|>argument<|sep|>";
+      int i = seg.indexOf(open, sep);
+      while (i >= 0) {
+        int vs = seg.indexOf(XTML_SEP, i);
+        int ve = vs < 0 ? -1 : seg.indexOf(close, vs);
+        if (ve < 0) return null;
+        String attrs = seg.substring(i + open.length(), vs);
+        String key = xtmlAttribute(attrs, "key");
+        if (key == null || attrs.isEmpty() || !Character.isWhitespace(attrs.charAt(0))) return null;
+        String type = xtmlAttribute(attrs, "type");
+        String raw = seg.substring(vs + XTML_SEP.length(), ve);
+        Object v = raw;
+        if (type != null && !type.equals("string")) {
+          Object j = JsonValues.parse(raw);
+          if (j != JsonValues.FAIL) v = j;
+        }
+        args.put(key, v);
+        i = seg.indexOf(open, ve);
+      }
+      return new RawCall(name, args);
+    });
+  }
+
+  private static final String XTML_SEP = "<|sep|>";
+
+  private static String xtmlAttribute(String attrs, String key) {
+    String v = attribute(attrs, key);
+    return v == null ? null : v.replace("&quot;", "\"").replace("&amp;", "&");
+  }
+
+  private static final String SOLAR_CALL = "<|tool_call:start|>";
+  private static final String SOLAR_ARG = "<|tool_arg:start|>";
+  private static final String SOLAR_VALUE = "<|tool_arg:value|>";
+  private static final String SOLAR_ARG_END = "<|tool_arg:end|>";
+
+  /**
+   * Solar Open2 after {@code <|tool_call:start|>}: {@code NAME\n} then {@code <|tool_arg:start|>K<|tool_arg:value|>V
+   * <|tool_arg:end|>}…; the block ends at {@code <|tool_call:end|>}. As vLLM, a call whose end tag the model dropped
+   * ends where the next {@code <|tool_call:start|>} begins, a value ends at its end tag, the next argument or the
+   * call's end, the first of two same-named arguments wins, and values are coerced to the schema's types (text
+   * without a schema). Each call stands on its own; the last one, cut off by the end of output, is not a call.
+   */
+  static List<RawCall> solarOpen2(String body, boolean complete, ParserOptions o) {
+    List<RawCall> out = new ArrayList<>();
+    boolean any = false;
+    int from = 0;
+    while (from >= 0) {
+      int next = body.indexOf(SOLAR_CALL, from);
+      String seg = body.substring(from, next < 0 ? body.length() : next);
+      boolean closed = next >= 0 || complete;
+      RawCall c = closed ? solarCall(seg, o) : null;
+      String text = SOLAR_CALL + seg + (next < 0 && complete ? "<|tool_call:end|>" : "");
+      out.add(c == null ? RawCall.rejected(text) : c.withText(text));
+      any |= c != null;
+      from = next < 0 ? -1 : next + SOLAR_CALL.length();
+    }
+    return any ? out : null;
+  }
+
+  private static RawCall solarCall(String seg, ParserOptions o) {
+    int nl = seg.indexOf('\n');
+    if (nl < 0) return null;
+    String name = seg.substring(0, nl).strip();
+    if (name.isEmpty()) return null;
+    ToolSpec tool = o.tool(name);
+    JsonObject args = new JsonObject();
+    int i = seg.indexOf(SOLAR_ARG, nl);
+    while (i >= 0) {
+      int ks = i + SOLAR_ARG.length();
+      int vs = seg.indexOf(SOLAR_VALUE, ks);
+      int nextArg = seg.indexOf(SOLAR_ARG, ks);
+      if (vs < 0 || (nextArg >= 0 && nextArg < vs)) {
+        i = nextArg; // no value before the next argument: not an argument
+        continue;
+      }
+      int from = vs + SOLAR_VALUE.length();
+      int end = seg.indexOf(SOLAR_ARG_END, from);
+      int ve = Math.min(end < 0 ? seg.length() : end, nextArg < 0 ? seg.length() : nextArg);
+      String key = seg.substring(ks, vs);
+      if (!args.containsKey(key)) {
+        String value = seg.substring(from, ve);
+        JsonObject schema = tool == null ? null : tool.propertySchema(key);
+        args.put(key, schema == null ? value : ValueTyper.coerce(value, schema));
+      }
+      i = nextArg;
+    }
+    return new RawCall(name, args);
+  }
+
+  /**
+   * MiniCPM5 after {@code <function}: {@code  name="N">} then {@code <param name="K">V</param>}… (also inside an
+   * {@code <arguments>} element). As vLLM: values are stripped, a CDATA section or XML escapes are unwrapped,
+   * string-typed parameters stay text and others are JSON, then a Python literal, else the text; parameters the
+   * tool does not declare are ignored, a lone undeclared "arguments"/"properties" object is unwrapped into the
+   * declared ones; a parameter without a name or given twice, or a missing required one, makes it no call.
+   */
+  static List<RawCall> miniCpm5(String body, boolean complete, ParserOptions o) {
+    if (!complete) return null;
+    String t = body.startsWith("name=") ? " " + body : body; // the tokenizer sometimes collapses "<function name="
+    if (t.isEmpty() || !Character.isWhitespace(t.charAt(0))) return null;
+    int gt = t.indexOf('>');
+    if (gt < 0) return null;
+    String name = attribute(t.substring(0, gt), "name");
+    if (name == null || name.isEmpty()) return null;
+    ToolSpec tool = o.tool(name);
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    if (tool != null && tool.parameters() != null && tool.parameters().getValue("properties") instanceof JsonObject p) {
+      declared.addAll(p.fieldNames());
+    }
+    JsonObject args = new JsonObject();
+    int i = t.indexOf("<param", gt);
+    while (i >= 0) {
+      int tagEnd = t.indexOf('>', i);
+      if (tagEnd < 0) return null;
+      String pname = attribute(t.substring(i + "<param".length(), tagEnd), "name");
+      if (pname == null || pname.isEmpty()) return null;
+      int close = t.indexOf("</param>", tagEnd);
+      if (close < 0) return null;
+      String value = xmlText(t.substring(tagEnd + 1, close)).strip();
+      if (!miniCpmArgument(pname, value, args, declared, tool)) return null;
+      i = t.indexOf("<param", close);
+    }
+    if (tool != null && tool.parameters() != null && tool.parameters().getValue("required") instanceof JsonArray req) {
+      for (Object r : req) if (r instanceof String s && !args.containsKey(s)) return null;
+    }
+    return List.of(new RawCall(name, args));
+  }
+
+  private static boolean miniCpmArgument(String key, String value, JsonObject args, java.util.Set<String> declared,
+                                         ToolSpec tool) {
+    if ((key.equals("properties") || key.equals("arguments")) && !declared.isEmpty() && !declared.contains(key)) {
+      Object wrapped = JsonValues.parse(value);
+      if (wrapped == JsonValues.FAIL) wrapped = PythonLiteral.literal(value);
+      if (!(wrapped instanceof JsonObject w)) return false;
+      boolean added = false;
+      for (String k : w.fieldNames()) {
+        if (!declared.contains(k)) continue;
+        if (args.containsKey(k)) return false;
+        Object v = w.getValue(k);
+        JsonObject schema = tool.propertySchema(k);
+        boolean stringTyped = schema != null && "string".equals(schema.getValue("type"));
+        if (stringTyped && !(v instanceof String)) v = JsonWriter.valueText(v);
+        else if (!stringTyped && v instanceof String s) v = ValueTyper.jsonUnlessString(s, null);
+        args.put(k, v);
+        added = true;
+      }
+      return added;
+    }
+    if (!declared.isEmpty() && !declared.contains(key)) return true;
+    if (args.containsKey(key)) return false;
+    JsonObject schema = tool == null ? null : tool.propertySchema(key);
+    args.put(key, schema != null && "string".equals(schema.getValue("type")) ? value
+        : ValueTyper.jsonUnlessString(value, null));
+    return true;
+  }
+
+  /** An XML element's text: a whole CDATA section unwrapped, else the five standard escapes decoded. */
+  private static String xmlText(String v) {
+    String s = v.strip();
+    if (s.startsWith("<![CDATA[") && s.endsWith("]]>")) return s.substring(9, s.length() - 3);
+    if (v.indexOf('&') < 0 || v.indexOf('<') >= 0) return v;
+    return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+        .replace("&amp;", "&");
+  }
+
+  /**
+   * Inkling after {@code <|content_invoke_tool_json|>}: one JSON object {@code {"name": …, "args": {…}}} ("arguments"
+   * or "parameters" also read, as vLLM does); no arguments are {@code {}}, arguments that are not an object make no
+   * call.
+   */
+  static List<RawCall> inkling(String body, boolean complete, ParserOptions o) {
+    if (!(JsonValues.parse(body) instanceof JsonObject obj)) return null;
+    if (!(obj.getValue("name") instanceof String name) || name.isBlank()) return null;
+    String key = obj.containsKey("args") ? "args" : obj.containsKey("arguments") ? "arguments" : "parameters";
+    JsonObject args = JsonValues.arguments(obj.getValue(key), obj.containsKey(key));
+    return args == null ? null : List.of(new RawCall(name.strip(), args));
+  }
+
   private interface Section {
     RawCall decode(String segment);
   }

@@ -23,6 +23,8 @@ final class Families {
   private static final String[] APERTUS_THINK = {"<|inner_prefix|>", "<|inner_suffix|>"};
   private static final String[] GEMMA_THOUGHT = {"<|channel>thought\n", "<channel|>"};
   private static final String[] GEMMA_CHANNEL = {"<|channel>", "<channel|>"};
+  private static final String[] INKLING_THINK = {"<|content_thinking|>", "<|end_message|>"};
+  private static final String[] XTML_THINK = {"<|open|>think<|sep|>", "<|close|>think<|sep|>"};
   private static final Family.Style RAW = Family.Style.RAW;
   private static final Family.Style STRIP = Family.Style.STRIP;
 
@@ -92,6 +94,11 @@ final class Families {
     // LFM2's echo: a pythonic list right after the call, capped with another <|tool_call_end|>
     Rule lfm2Echo = new Rule("[", true, PYTHON, new String[] {"<|tool_call_end|>"}, Decoders::echo, false, false,
         true);
+    Rule kimiK3 = Rule.marker("<|open|>tools<|sep|>", Decoders::kimiK3, "<|close|>tools<|sep|>");
+    Rule solarOpen2 = Rule.marker("<|tool_call:start|>", Decoders::solarOpen2, "<|tool_call:end|>");
+    Rule miniCpm5 = Rule.marker("<function", Decoders::miniCpm5, "</function>");
+    Rule inkling = Rule.marker("<|content_invoke_tool_json|>", Decoders::inkling, "<|end_message|>",
+        "<|content_model_end_sampling|>");
     Rule olmoBlock = Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>");
 
     def("hermes", List.of(hermes));
@@ -141,6 +148,15 @@ final class Families {
         List.of("<|message_sep|>"), RAW);
     def("lfm2", List.of(lfm2, lfm2Echo), List.<String[]>of(THINK), List.of("<|tool_call_end|>"), List.of(),
         new Family.Style(true, Family.After.JOIN));
+    // Kimi K3's response channel is the content: its tags are dropped, and nothing after it is content
+    def("kimi_k3", List.of(kimiK3), List.<String[]>of(XTML_THINK, THINK),
+        List.of("<|open|>response<|sep|>", "<|close|>message<|sep|>"), List.of("<|close|>response<|sep|>"), RAW);
+    def("solar_open2", List.of(solarOpen2));
+    def("minicpm5", List.of(miniCpm5), STRIP);
+    // Inkling's typed blocks: text blocks (and raw or failed tool blocks) are content, in any order around calls
+    def("inkling", List.of(inkling), List.<String[]>of(INKLING_THINK), List.of("<|message_model|>", "<|content_text|>",
+        "<|content_invoke_tool_text|>", "<|content_tool_error|>", "<|content_model_end_sampling|>"), List.of(),
+        new Family.Style(false, Family.After.KEEP));
     def("auto", List.of(glmToolCall, qwenFunction, anyToolCalls, mistral, pythonTag, phi4, deepseek, kimi,
         kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
         apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, bareJsonSeq, bareList),

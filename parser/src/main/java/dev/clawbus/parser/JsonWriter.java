@@ -16,6 +16,13 @@ final class JsonWriter {
     return b.toString();
   }
 
+  /** Any JSON value as compact text. */
+  static String valueText(Object v) {
+    StringBuilder b = new StringBuilder(16);
+    write(b, v);
+    return b.toString();
+  }
+
   private static void write(StringBuilder b, Object v) {
     if (v == null) {
       b.append("null");

@@ -86,6 +86,17 @@ final class ParserBench {
       case "step3" -> "<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"exec\">"
           + "<steptml:parameter name=\"command\">" + command + "</steptml:parameter></steptml:invoke>"
           + "<｜tool_call_end｜><｜tool_calls_end｜>";
+      case "kimi_k3" -> "<|open|>tools<|sep|><|open|>call tool=\"exec\" index=\"1\"<|sep|><|open|>argument "
+          + "key=\"command\" type=\"string\"<|sep|>" + command + "<|close|>argument<|sep|><|open|>argument "
+          + "key=\"timeoutSeconds\" type=\"integer\"<|sep|>" + n + "<|close|>argument<|sep|><|close|>call<|sep|>"
+          + "<|close|>tools<|sep|>";
+      case "solar_open2" -> "<|tool_call:start|>exec\n<|tool_arg:start|>command<|tool_arg:value|>" + command
+          + "<|tool_arg:end|><|tool_arg:start|>timeoutSeconds<|tool_arg:value|>" + n
+          + "<|tool_arg:end|><|tool_call:end|>";
+      case "inkling" -> "<|message_model|><|content_invoke_tool_json|>{\"name\": \"exec\", \"args\": " + args
+          + "}<|end_message|>";
+      case "minicpm5" -> "<function name=\"exec\">\n<param name=\"command\">" + command
+          + "</param>\n<param name=\"timeoutSeconds\">" + n + "</param>\n</function>";
       default -> "";
     };
     String prose = PROSE.repeat(1 + n % 3);

@@ -67,6 +67,18 @@
  *   <li>{@code lfm2}: {@code <|tool_call_start|>[f(a=1), …]<|tool_call_end|>} (pythonic); the echo of the call
  *       that LFM2 sometimes prints after it, capped with another {@code <|tool_call_end|>}, is dropped.
  *   <li>{@code step3p5}, {@code mimo}: Qwen3 XML; {@code poolside_v1}: GLM-4.7's layout.
+ *   <li>{@code kimi_k3}: XTML, {@code <|open|>tools<|sep|><|open|>call tool="NAME" index="1"<|sep|>
+ *       <|open|>argument key="K" type="T"<|sep|>V<|close|>argument<|sep|>…<|close|>call<|sep|><|close|>tools<|sep|>}
+ *       ({@code type="string"} values as written, others JSON); the {@code <|open|>response<|sep|>} channel is the
+ *       content; reasoning in {@code <|open|>think<|sep|>…<|close|>think<|sep|>}.
+ *   <li>{@code solar_open2}: {@code <|tool_call:start|>NAME\n<|tool_arg:start|>K<|tool_arg:value|>V<|tool_arg:end|>…
+ *       <|tool_call:end|>}, values coerced to the schema's types (text without one).
+ *   <li>{@code minicpm5}: {@code <function name="NAME"><param name="K">V</param>…</function>}; values stripped,
+ *       string-typed ones text, others JSON or a Python literal; undeclared parameters ignored.
+ *   <li>{@code inkling}: typed blocks, {@code <|message_model|><|content_invoke_tool_json|>{"name": …, "args": {…}}
+ *       <|end_message|>} (or {@code <|content_model_end_sampling|>}); text blocks ({@code <|content_text|>}, raw and
+ *       failed tool blocks) are content before and after calls; reasoning in {@code <|content_thinking|>…
+ *       <|end_message|>}.
  *   <li>{@code auto}: the union of all markups (harmony when the output starts with its header tokens);
  *       {@code none}: content passes through untouched.
  * </ul>
@@ -119,6 +131,16 @@
  *   <li>Gemma 4's bare {@code call:} counts only at the start of the answer (vLLM also after prose); an Apertus
  *       element with more than one key is not a call (vLLM takes its first key as the name); a lone xLAM call
  *       object is a call (vLLM wants a list).
+ *   <li>Newer families: Kimi K3's markers are read as the model writes them (vLLM also accepts blanks inside,
+ *       as in {@code <|open|> tools <|sep|>}, which only appear when special tokens are decoded with spaces), and
+ *       a call with an argument missing its closing tag stays content (vLLM skips that argument); Solar Open2's
+ *       call with an empty name stays content; MiniCPM5 keeps the text before its calls (vLLM's streaming path
+ *       does, its non-streaming path drops all content when it calls), does not rename the few benchmark tool
+ *       aliases vLLM maps ({@code get_details_by_phone} and the like; they stay content as unknown tools), and
+ *       with no tools in the request accepts any name (vLLM calls nothing then); Inkling's text outside any
+ *       typed block (before the first marker, or between {@code <|message_model|>} and the block's kind) is
+ *       content, where vLLM drops it as header metadata, and a call cut off by the end of output stays content
+ *       (vLLM passes on what it has of the arguments).
  *   <li>Whitespace-only content around calls is {@code null}, and trailing blanks after calls are dropped.
  * </ul>
  *
