@@ -87,8 +87,8 @@ class DashboardBrowserTest {
   void anOperatorReplaysAFailedRequestFromTheDashboardAndSeesItComplete() throws Exception {
     assumeTrue(browserInstalled(), NO_BROWSER);
     // A vLLM outage (the simulator's chaos API) longer than --vllm-wait-seconds fails the request.
-    String sim = node.simulator().baseUrl();
-    assertEquals(200, TestNodes.post(sim + "/sim/unavailable?ms=6000", "").statusCode());
+    node.simulator().chaos().unavailableFor(6_000).toCompletionStage().toCompletableFuture()
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
     JsonObject body = TestNodes.userChat("a question asked while vLLM was down [[sim words=14]]", true);
     HttpResponse<String> failed = TestNodes.post(base + "/v1/chat/completions", body.encode(),
         "authorization", "Bearer " + A, "X-Request-Id", "browser-outage-1");
@@ -96,7 +96,7 @@ class DashboardBrowserTest {
     assertEquals("vllm_unavailable", new JsonObject(events.get(events.size() - 1).data()).getJsonObject("error")
         .getString("code"), failed.body());
     // vLLM comes back by itself; the answer the request should have had, asked anew.
-    Eventually.until(() -> healthy(sim), WAIT);
+    Eventually.until(() -> healthy(node.simulator().baseUrl()), WAIT);
     String expected = new JsonObject(TestNodes.post(base + "/v1/chat/completions", body.copy().put("stream", false)
         .encode(), "authorization", "Bearer " + A).body()).getJsonArray("choices").getJsonObject(0)
         .getJsonObject("message").getString("content");

@@ -15,7 +15,12 @@ import java.util.List;
 /** Shared set-up of the end-to-end tests: node configs and a plain HTTP client that reads SSE as text. */
 final class TestNodes {
   static final String MODEL = "clawbus-sim";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1 as the OpenAI SDKs and OpenClaw speak it (the JDK's default would first try an h2c upgrade, which the
+   * simulator accepts and a chaos action then answers with GOAWAY).
+   */
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestNodes() {}
 
