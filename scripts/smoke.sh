@@ -29,7 +29,7 @@ echo "$json" | grep -q '"finish_reason":"stop"'
 
 sse=$(curl -sfN "$base/v1/chat/completions" -H 'content-type: application/json' \
   -d '{"model":"clawbus-sim","stream":true,"messages":[{"role":"user","content":"Say hello"}]}')
-echo "sse: $(echo "$sse" | head -3)"
+echo "sse: $(echo "$sse" | sed -n 1,3p)"
 echo "$sse" | grep -q '^data: {"id":"chatcmpl-'
 echo "$sse" | tail -2 | grep -q '^data: \[DONE\]'
 
