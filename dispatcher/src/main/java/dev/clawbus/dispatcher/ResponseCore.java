@@ -291,12 +291,15 @@ final class ResponseCore implements ParserSink {
       }
       return new Ended();
     }
-    backToSafePoint();
+    boolean rebuilt = backToSafePoint();
     if (sawStructuredCalls) {
       // No call of vLLM's own was complete (else the turn ended above): its partial calls of the failed attempt are
-      // dropped, not flushed as text at the end; the next attempt sends its calls whole again.
-      parser = ToolParsers.create(parserFormat, parserOptions);
-      replay(parser, raw);
+      // dropped (a parser rebuilt from the raw text alone has none), not flushed as text at the end; the next
+      // attempt sends its calls whole again.
+      if (!rebuilt) {
+        parser = ToolParsers.create(parserFormat, parserOptions);
+        replay(parser, raw);
+      }
       sawStructuredCalls = false;
     }
     structuredIndexBase = structuredIndexMax + 1;
@@ -341,11 +344,15 @@ final class ResponseCore implements ParserSink {
     return flushed.toString();
   }
 
-  /** Cuts the raw text back to the last safe point and rebuilds the parser's state up to it. */
-  private void backToSafePoint() {
+  /**
+   * Cuts the raw text back to the last safe point and rebuilds the parser's state up to it.
+   *
+   * @return whether the parser was rebuilt (from the raw text alone)
+   */
+  private boolean backToSafePoint() {
     String held = heldBack();
     if (held.isBlank()) {
-      return;
+      return false;
     }
     int cut = raw.lastIndexOf(held);
     if (cut < 0) cut = Math.max(0, raw.length() - held.length());
@@ -353,6 +360,7 @@ final class ResponseCore implements ParserSink {
     out.truncateRaw(cut);
     parser = ToolParsers.create(parserFormat, parserOptions);
     replay(parser, raw);
+    return true;
   }
 
   private void finishWith(String fr) {

@@ -235,7 +235,7 @@ final class EventFollower {
         chars += events.get(to).data().length();
         to++;
       }
-      LARGEST_SLICE.accumulateAndGet(chars, Math::max);
+      if (chars > LARGEST_SLICE.get()) LARGEST_SLICE.accumulateAndGet(chars, Math::max); // a read, rarely a write
       last = events.get(to - 1).seq();
       lastActivity = System.currentTimeMillis();
       if (sink.acceptAll(events.subList(from, to))) {
