@@ -16,7 +16,7 @@ cases={}
 def case(fmt,name,text,content=None,calls=(),reasoning=None,tools=True):
     c={"name":name,"format":fmt,"text":text,"expect":{"content":content,
        "tool_calls":[{"name":n,"arguments":a} for n,a in calls],"reasoning_content":reasoning}}
-    if tools: c["tools"]=TOOLS
+    if tools: c["tools"]=TOOLS if tools is True else tools
     cases.setdefault(fmt,[]).append(c)
 
 W={"city":"Paris"}
@@ -720,6 +720,97 @@ case(f,'tool_text_block_is_content','<|content_invoke_tool_text|>get_weather(cit
 case(f,'tool_error_block_is_content','<|content_tool_error|>bad call<|end_message|>','bad call')
 case(f,'call_until_end_of_output','<|content_invoke_tool_json|>'+J({"name":"get_weather","args":W}),None,[('get_weather',W)])
 case(f,'two_calls_with_text_between',IW+'<|message_model|><|content_text|>and<|end_message|><|message_model|>'+ink('list_files',{}),'and',[('get_weather',W),('list_files',{})])
+
+# minimax_m3 (vLLM's grammar vllm/tool_parsers/_llm_nom/m3_text.py and data_type.py; the parser itself is a Rust
+# crate): every tag behind the namespace token, one <tool_call> wrapper of <invoke>s, a parameter is an element
+# named after it, nested elements make objects (or arrays of <item> where the schema allows one), plain values are
+# typed by the schema. "deliberate" marks where clawbus differs (package-info.java).
+NS=']<]minimax[>['
+def m3v(v):
+    """M3's own layout of a value: objects as child elements, lists as <item>s, nulls left out."""
+    if isinstance(v,dict): return ''.join(NS+'<'+k+'>'+m3v(x)+NS+'</'+k+'>' for k,x in v.items() if x is not None)
+    if isinstance(v,list): return ''.join(NS+'<item>'+m3v(x)+NS+'</item>' for x in v if x is not None)
+    return txt(v)
+def m3_params(a,write=txt): return ''.join(NS+'<'+k+'>'+write(v)+NS+'</'+k+'>' for k,v in a.items())
+def m3_inv(n,a,write=txt): return NS+'<invoke name="'+n+'">'+m3_params(a,write)+NS+'</invoke>'
+def m3(*invs): return NS+'<tool_call>\n'+'\n'.join(invs)+'\n'+NS+'</tool_call>'
+f='minimax_m3'
+matrix(f,lambda cs: m3(*[m3_inv(n,a) for n,a in cs]),('<mm:think>','</mm:think>'))
+TRIP={"type":"function","function":{"name":"plan_trip","parameters":{"type":"object","properties":{
+  "traveler":{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"},"vip":{"type":"boolean"}}},
+  "stops":{"type":"array","items":{"type":"object","properties":{"city":{"type":"string"},"nights":{"type":"integer"}}}},
+  "codes":{"type":"array","items":{"type":"string"}},
+  "grid":{"type":"array","items":{"type":"array","items":{"type":"number"}}},
+  "pair":{"type":"array","prefixItems":[{"type":"string"},{"type":"integer"}]},
+  "seats":{"type":"object","additionalProperties":{"type":"integer"}},
+  "budget":{"type":["number","null"]},
+  "mode":{"enum":["car","train",3]},
+  "ref":{"anyOf":[{"type":"integer"},{"type":"string"}]},
+  "extra":{"type":"object"},
+  "gate":{"type":["integer","string"],"enum":["01","02","A"]},
+  "dock":{"type":["int","string"],"enum":["01","02"]},
+  "notes":{"type":"string"}}}}}
+M3_TOOLS=TOOLS+[TRIP]
+def trip(text,content,calls,name): case(f,name,text,content,calls,tools=M3_TOOLS)
+def P(k,inner): return NS+'<'+k+'>'+inner+NS+'</'+k+'>'
+def INV(n,*params): return NS+'<invoke name="'+n+'">'+''.join(params)+NS+'</invoke>'
+trip(m3(INV('plan_trip',P('traveler',P('name','Ana')+P('age','34')+P('vip','yes')),
+    P('stops',P('item',P('city','Lyon')+P('nights','2'))+P('item',P('city','Nice')+P('nights','3'))),
+    P('codes',P('item','A1')+P('item','007')),P('seats',P('front','2')+P('back','1')),P('budget','1200.50'))),None,
+    [('plan_trip',{"traveler":{"name":"Ana","age":34,"vip":True},"stops":[{"city":"Lyon","nights":2},{"city":"Nice","nights":3}],
+      "codes":["A1","007"],"seats":{"front":2,"back":1},"budget":1200.5})],'nested_typed_by_schema')
+trip(m3(INV('plan_trip',P('grid',P('item',P('item','1')+P('item','2.5'))+P('item',P('item','-3'))),P('pair',P('item','abc')+P('item','7')))),None,
+    [('plan_trip',{"grid":[[1,2.5],[-3]],"pair":["abc",7]})],'arrays_of_arrays_and_prefix_items')
+trip(m3(m3_inv('plan_trip',{"traveler":{"name":"Bo","age":7},"stops":[{"city":"Rome","nights":1}]},m3v)),None,
+    [('plan_trip',{"traveler":{"name":"Bo","age":7},"stops":[{"city":"Rome","nights":1}]})],'nested_as_the_model_writes_it')
+trip(m3(INV('plan_trip',P('budget','null'),P('mode','3'),P('ref','42'))),None,[('plan_trip',{"budget":None,"mode":3,"ref":42})],'typed_by_type_list_enum_and_any_of')
+# the reading the schema accepts wins over a more confident one; a schema JSON Schema rejects ("int") checks nothing
+trip(m3(INV('plan_trip',P('gate','01'),P('dock','01'))),None,[('plan_trip',{"gate":"01","dock":1})],'schema_check_picks_the_reading')
+trip(m3(INV('plan_trip',P('mode','car'),P('ref','B-12'))),None,[('plan_trip',{"mode":"car","ref":"B-12"})],'string_reading_when_the_number_fails')
+trip(m3(INV('plan_trip',P('budget',''),P('extra',''),P('codes',''),P('notes',''))),None,[('plan_trip',{"budget":None,"extra":{},"codes":[],"notes":""})],'empty_values_by_type')
+trip(m3(INV('plan_trip',P('extra',P('tag','a')+P('tag','b')+P('tag','c')))),None,[('plan_trip',{"extra":{"tag":["a","b","c"]}})],'repeated_child_becomes_a_list')
+trip(m3(INV('plan_trip',P('extra',P('a','1')+' see above'))),None,[('plan_trip',{"extra":{"a":"1","$text":" see above"}})],'text_beside_children_kept')
+trip(m3(INV('plan_trip',P('extra','{"a": [1, 2]}'),P('stops','[{"city": "Oslo"}]'))),None,[('plan_trip',{"extra":{"a":[1,2]},"stops":[{"city":"Oslo"}]})],'json_text_for_object_and_array')
+trip(m3(INV('plan_trip',P('notes',P('b','bold')))),None,[('plan_trip',{"notes":{"b":"bold"}})],'namespaced_tag_wins_over_string_schema')
+# deliberate: vLLM reads a nested value only when its first tag follows at once, and keeps blanks between child
+# elements as "$text" (or as list items); here blanks between tags are layout
+trip(m3(NS+'<invoke name="plan_trip">\n'+P('notes','hi')+'\n'+P('traveler','\n'+P('name','Ana')+'\n'+P('age','5')+'\n')+'\n'+P('codes','\n'+P('item','x')+'\n')+'\n'+NS+'</invoke>'),None,
+    [('plan_trip',{"notes":"hi","traveler":{"name":"Ana","age":5},"codes":["x"]})],'blanks_between_tags_are_layout')
+case(f,'no_schema_text_and_nested_objects',m3(INV('anything',P('n','5'),P('flag','true'),P('opts',P('item','1')+P('item','2')))),None,
+     [('anything',{"n":"5","flag":"true","opts":{"item":["1","2"]}})],tools=False)
+case(f,'typed_scalars',m3(m3_inv('exec',{"command":"42","timeoutSeconds":"30","background":"on","ratio":"2.0","env":'{"A": "1"}',"tags":'["a"]'})),None,
+     [('exec',{"command":"42","timeoutSeconds":30,"background":True,"ratio":2,"env":{"A":"1"},"tags":["a"]})])
+case(f,'unreadable_integer_keeps_text',m3(m3_inv('exec',{"command":"ls","timeoutSeconds":"soon"})),None,[('exec',{"command":"ls","timeoutSeconds":"soon"})])
+case(f,'boolean_word_reads_false',m3(m3_inv('exec',{"command":"ls","background":"maybe"})),None,[('exec',{"command":"ls","background":False})])
+case(f,'string_kept_as_written',m3(m3_inv('exec',{"command":"  ls -la\n"})),None,[('exec',{"command":"  ls -la\n"})])
+case(f,'plain_close_tag_in_value',m3(m3_inv('exec',{"command":"echo '</command>' <invoke>"})),None,[('exec',{"command":"echo '</command>' <invoke>"})])
+case(f,'block_end_missing_at_end_of_output',NS+'<tool_call>\n'+m3_inv('get_weather',W),None,[('get_weather',W)])
+CUT=NS+'<invoke name="exec">'+NS+'<command>rm -rf /tmp/x'
+case(f,'cut_invoke_after_good_one','Sure.'+NS+'<tool_call>\n'+m3_inv('get_weather',W)+'\n'+CUT,'Sure.'+CUT,[('get_weather',W)])
+case(f,'unknown_invoke_next_to_good_one',m3(m3_inv('rm_rf',{"path":"/"}),m3_inv('get_weather',W)),m3_inv('rm_rf',{"path":"/"}),[('get_weather',W)])
+BAD_PARAM=NS+'<invoke name="get_weather">'+NS+'<city>Paris'+NS+'</invoke>'
+case(f,'param_without_close_is_content',m3(BAD_PARAM),m3(BAD_PARAM))
+case(f,'broken_invoke_next_to_good_one',m3(BAD_PARAM,m3_inv('list_files',{})),BAD_PARAM,[('list_files',{})])
+NO_NAME_END=NS+'<invoke name="get_weather>'+P('city','Paris')+NS+'</invoke>'
+case(f,'name_without_closing_quote_is_content',m3(NO_NAME_END),m3(NO_NAME_END))
+# deliberate: vLLM skips the rest of an invoke after stray text and calls with the parameters read so far
+STRAY=NS+'<invoke name="exec">'+P('command','ls')+'oops'+P('timeoutSeconds','5')+NS+'</invoke>'
+case(f,'stray_text_in_invoke_is_content',m3(STRAY),m3(STRAY))
+# deliberate: vLLM calls a tool with an empty name
+case(f,'empty_name_is_content',m3(INV('')),m3(INV('')))
+case(f,'stray_text_in_block_stays_content',m3('note: '+m3_inv('get_weather',W)),'note: ',[('get_weather',W)])
+# deliberate: vLLM's grammar reads one <tool_call> block only
+case(f,'second_block_also_parsed',m3(m3_inv('get_weather',W))+'\n'+m3(m3_inv('list_files',{})),None,[('get_weather',W),('list_files',{})])
+case(f,'un_namespaced_markup_is_content','<tool_call>\n<invoke name="get_weather"><city>Paris</city></invoke>\n</tool_call>','<tool_call>\n<invoke name="get_weather"><city>Paris</city></invoke>\n</tool_call>')
+case(f,'minimax_m2_markup_is_content','<minimax:tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris</parameter>\n</invoke>\n</minimax:tool_call>','<minimax:tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris</parameter>\n</invoke>\n</minimax:tool_call>')
+case(f,'namespace_token_in_prose','Tags look like '+NS+'<tool_ca and '+NS+' alone.','Tags look like '+NS+'<tool_ca and '+NS+' alone.')
+case(f,'partial_start_at_end_of_output','plain '+NS+'<tool_ca','plain '+NS+'<tool_ca')
+case(f,'leading_reasoning_closer_dropped','</mm:think>Hello.','Hello.')
+case(f,'reasoning_text_and_call','<mm:think>weather first</mm:think>Checking.\n'+m3(m3_inv('get_weather',W)),'Checking.\n',[('get_weather',W)],'weather first')
+# auto recognises M3 by its namespace token (no other family writes it)
+case('auto','minimax_m3_single',m3(m3_inv('get_weather',W)),None,[('get_weather',W)])
+case('auto','minimax_m3_reasoning_and_nested','<mm:think>plan</mm:think>'+m3(m3_inv('search',{"query":"q","filters":{"k":"a"}},m3v)),None,[('search',{"query":"q","filters":{"k":"a"}})],'plan')
+
 
 for f in cases:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:

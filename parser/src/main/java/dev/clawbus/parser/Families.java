@@ -25,6 +25,7 @@ final class Families {
   private static final String[] GEMMA_CHANNEL = {"<|channel>", "<channel|>"};
   private static final String[] INKLING_THINK = {"<|content_thinking|>", "<|end_message|>"};
   private static final String[] XTML_THINK = {"<|open|>think<|sep|>", "<|close|>think<|sep|>"};
+  private static final String[] MM_THINK = {"<mm:think>", "</mm:think>"};
   private static final Family.Style RAW = Family.Style.RAW;
   private static final Family.Style STRIP = Family.Style.STRIP;
 
@@ -99,6 +100,7 @@ final class Families {
     Rule miniCpm5 = Rule.marker("<function", Decoders::miniCpm5, "</function>");
     Rule inkling = Rule.marker("<|content_invoke_tool_json|>", Decoders::inkling, "<|end_message|>",
         "<|content_model_end_sampling|>");
+    Rule minimaxM3 = Rule.marker(MinimaxM3.START, MinimaxM3::decode, MinimaxM3.END);
     Rule olmoBlock = Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>");
 
     def("hermes", List.of(hermes));
@@ -157,10 +159,12 @@ final class Families {
     def("inkling", List.of(inkling), List.<String[]>of(INKLING_THINK), List.of("<|message_model|>", "<|content_text|>",
         "<|content_invoke_tool_text|>", "<|content_tool_error|>", "<|content_model_end_sampling|>"), List.of(),
         new Family.Style(false, Family.After.KEEP));
+    // MiniMax M3: every tag behind the namespace token; reasoning in <mm:think>
+    def("minimax_m3", List.of(minimaxM3), List.<String[]>of(MM_THINK), List.of());
     def("auto", List.of(glmToolCall, qwenFunction, anyToolCalls, mistral, pythonTag, phi4, deepseek, kimi,
         kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
-        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, bareJsonSeq, bareList),
-        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL),
+        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, minimaxM3, bareJsonSeq, bareList),
+        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL, MM_THINK),
         List.of("<|tools_suffix|>"), List.of("<|message_sep|>"), RAW);
   }
 

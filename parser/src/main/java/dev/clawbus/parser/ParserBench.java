@@ -97,6 +97,9 @@ final class ParserBench {
           + "}<|end_message|>";
       case "minicpm5" -> "<function name=\"exec\">\n<param name=\"command\">" + command
           + "</param>\n<param name=\"timeoutSeconds\">" + n + "</param>\n</function>";
+      case "minimax_m3" -> MinimaxM3.START + "\n" + MinimaxM3.NS + "<invoke name=\"exec\">" + MinimaxM3.NS
+          + "<command>" + command + MinimaxM3.NS + "</command>" + MinimaxM3.NS + "<timeoutSeconds>" + n + MinimaxM3.NS
+          + "</timeoutSeconds>" + MinimaxM3.NS + "</invoke>\n" + MinimaxM3.END;
       default -> "";
     };
     String prose = PROSE.repeat(1 + n % 3);

@@ -79,6 +79,12 @@
  *       <|end_message|>} (or {@code <|content_model_end_sampling|>}); text blocks ({@code <|content_text|>}, raw and
  *       failed tool blocks) are content before and after calls; reasoning in {@code <|content_thinking|>…
  *       <|end_message|>}.
+ *   <li>{@code minimax_m3}: every tag behind the namespace token {@code ]<]minimax[>[} ({@code NS}):
+ *       {@code NS<tool_call>\nNS<invoke name="NAME">NS<K>V NS</K>…NS</invoke>\n…NS</tool_call>}, several invokes
+ *       in one wrapper; a value opening with {@code NS<} nests (child elements make an object, {@code <item>}s an
+ *       array where the schema allows one, a repeated child a list); plain values are text when the schema allows
+ *       only a string, else read as each type it allows, the most confident reading the schema accepts winning
+ *       (the check covers type, enum, const and anyOf/oneOf/allOf); reasoning in {@code <mm:think>…</mm:think>}.
  *   <li>{@code auto}: the union of all markups (harmony when the output starts with its header tokens);
  *       {@code none}: content passes through untouched.
  * </ul>
@@ -141,6 +147,14 @@
  *       typed block (before the first marker, or between {@code <|message_model|>} and the block's kind) is
  *       content, where vLLM drops it as header metadata, and a call cut off by the end of output stays content
  *       (vLLM passes on what it has of the arguments).
+ *   <li>MiniMax M3 (vLLM's grammar, {@code _llm_nom/m3_text.py}): blanks between tags are layout, where vLLM
+ *       reads a nested value only when its first tag follows at once, allows one newline between invokes and none
+ *       between parameters (a blank there makes it skip the invoke's remaining parameters), and keeps blanks
+ *       between nested elements as a {@code "$text"} key or list items; stray text inside an invoke, an empty name
+ *       or a parameter without its closing tag leaves the invoke as content (vLLM skips the rest of the invoke and
+ *       calls with what it read, or calls the empty name); a block that makes no call stays content whole, where
+ *       vLLM's recovery drops the {@code <tool_call>} tag it consumed; every {@code <tool_call>} block is read
+ *       (vLLM's grammar ends after the first).
  *   <li>Whitespace-only content around calls is {@code null}, and trailing blanks after calls are dropped.
  * </ul>
  *

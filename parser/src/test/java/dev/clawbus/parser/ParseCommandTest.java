@@ -101,7 +101,7 @@ class ParseCommandTest {
       "internlm", "jamba", "lfm2", "kimi_k2", "llama3_json", "llama4_json", "llama4_pythonic", "longcat", "mimo",
       "minimax_m2", "minimax", "mistral", "olmo3", "openai", "phi4_mini_json", "pythonic", "qwen3_coder",
       "qwen3_xml", "seed_oss", "step3", "step3p5", "xlam", "gigachat3", "functiongemma", "gemma4", "apertus",
-      "poolside_v1", "kimi_k3", "solar_open2", "minicpm5", "inkling");
+      "poolside_v1", "kimi_k3", "solar_open2", "minicpm5", "inkling", "minimax_m3");
 
   @Test
   void everyVllmParserNameIsAcceptedListedAndParses() {
