@@ -811,6 +811,105 @@ case(f,'reasoning_text_and_call','<mm:think>weather first</mm:think>Checking.\n'
 case('auto','minimax_m3_single',m3(m3_inv('get_weather',W)),None,[('get_weather',W)])
 case('auto','minimax_m3_reasoning_and_nested','<mm:think>plan</mm:think>'+m3(m3_inv('search',{"query":"q","filters":{"k":"a"}},m3v)),None,[('search',{"query":"q","filters":{"k":"a"}})],'plan')
 
+# cohere_command3 / cohere_command4 (vLLM hands both to the cohere_melody package; its cmd3()/cmd4() filter
+# presets and the Command chat templates are the specification): sections behind special tokens, actions as a
+# JSON list of {"tool_call_id", "tool_name", "parameters"}, citations <co>span</co: SOURCES> shown as the span.
+# Command 4 writes <|START_TEXT|> for the answer (and still reads <|START_RESPONSE|>), and its prompt opens the
+# thinking, so the output starts in it. "deliberate" marks where clawbus differs (package-info.java).
+def co_el(n,a,i=0,key="parameters"): return '{"tool_call_id": "'+str(i)+'", "tool_name": "'+n+'", "'+key+'": '+J(a)+'}'
+def co_act(*els): return '<|START_ACTION|>[\n    '+',\n    '.join(els)+'\n]<|END_ACTION|>'
+def co(cs): return co_act(*[co_el(n,a,i) for i,(n,a) in enumerate(cs)])
+CO_TYPED={"command":"ls -la","timeoutSeconds":30,"background":True,"ratio":0.5,"env":{"A":"1","B":None},"tags":["x",2,False]}
+for f,RS,RE in [('cohere_command3','<|START_RESPONSE|>','<|END_RESPONSE|>'),('cohere_command4','<|START_TEXT|>','<|END_TEXT|>')]:
+    def R(x): return RS+x+RE
+    def TH(x): return '<|START_THINKING|>'+x+'<|END_THINKING|>'
+    case(f,'single',co([('get_weather',W)]),None,[('get_weather',W)])
+    case(f,'parallel',co([('get_weather',W),('exec',EXEC)]),None,[('get_weather',W),('exec',EXEC)])
+    case(f,'three_calls_one_line','<|START_ACTION|>['+', '.join(co_el(n,a,i) for i,(n,a) in enumerate([('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})]))+']<|END_ACTION|>',None,
+         [('get_weather',W),('list_files',{}),('get_weather',{"city":"Oslo","days":2})])
+    case(f,'thinking_then_call',TH('The user wants the weather in Paris.')+co([('get_weather',W)]),None,[('get_weather',W)],'The user wants the weather in Paris.')
+    case(f,'thinking_then_answer',TH('A greeting.')+R('Hello! How can I help?'),'Hello! How can I help?',[],'A greeting.')
+    case(f,'answer_only',R('Paris is the capital of France.'),'Paris is the capital of France.')
+    case(f,'nested_arguments',co([('search',NESTED)]),None,[('search',NESTED)])
+    case(f,'typed_values_as_written',co([('exec',CO_TYPED)]),None,[('exec',CO_TYPED)])
+    # melody passes the parameters' JSON on as written: no schema coercion
+    case(f,'values_not_coerced',co([('exec',{"command":"ls","timeoutSeconds":"30"})]),None,[('exec',{"command":"ls","timeoutSeconds":"30"})])
+    case(f,'unicode',co([('get_weather',{"city":"Zürich — 東京 🌦"})]),None,[('get_weather',{"city":"Zürich — 東京 🌦"})])
+    case(f,'escaped_unicode','<|START_ACTION|>[{"tool_call_id": "0", "tool_name": "get_weather", "parameters": {"city": "S\\u00e3o Paulo \\ud83c\\udf27"}}]<|END_ACTION|>',None,[('get_weather',{"city":"São Paulo 🌧"})])
+    case(f,'tricky_values',co([('exec',{"command":CMD_TRICKY})]),None,[('exec',{"command":CMD_TRICKY})])
+    case(f,'end_tag_inside_a_value',co([('exec',{"command":"echo '<|END_ACTION|>' done"})]),None,[('exec',{"command":"echo '<|END_ACTION|>' done"})])
+    case(f,'pretty_printed','<|START_ACTION|>[\n    {\n        "tool_call_id": "0",\n        "tool_name": "exec",\n        "parameters": {\n            "command": "make test",\n            "timeoutSeconds": 60\n        }\n    }\n]<|END_ACTION|>',None,[('exec',{"command":"make test","timeoutSeconds":60})])
+    case(f,'empty_parameters',co([('list_files',{})]),None,[('list_files',{})])
+    case(f,'parameters_missing_or_null','<|START_ACTION|>[{"tool_call_id": "0", "tool_name": "list_files"}, {"tool_call_id": "1", "tool_name": "list_files", "parameters": null}]<|END_ACTION|>',None,[('list_files',{}),('list_files',{})])
+    case(f,'parameters_as_json_string','<|START_ACTION|>[{"tool_call_id": "0", "tool_name": "get_weather", "parameters": "{\\"city\\": \\"Paris\\"}"}]<|END_ACTION|>',None,[('get_weather',W)])
+    # deliberate: melody needs "tool_call_id" before "tool_name" (its regexes look for it first)
+    case(f,'without_tool_call_id','<|START_ACTION|>[{"tool_name": "get_weather", "parameters": {"city": "Paris"}}]<|END_ACTION|>',None,[('get_weather',W)])
+    case(f,'padded_name',co_act(co_el(' get_weather ',W)),None,[('get_weather',W)])
+    # deliberate: melody emits nothing for an action block without calls; here it stays content
+    case(f,'empty_action_list_is_content','<|START_ACTION|>[]<|END_ACTION|>','<|START_ACTION|>[]<|END_ACTION|>')
+    case(f,'lone_object_without_list','<|START_ACTION|>{"tool_call_id": "0", "tool_name": "get_weather", "parameters": {"city": "Paris"}}<|END_ACTION|>',None,[('get_weather',W)])
+    UNK=co([('delete_everything',{"force":True})])
+    case(f,'unknown_tool',UNK,UNK)
+    case(f,'unknown_next_to_known',co([('rm_rf',{"path":"/"}),('get_weather',W)]),co_el('rm_rf',{"path":"/"}),[('get_weather',W)])
+    NO_NAME=co_el('x',{"a":1}).replace('"tool_name": "x", ','')
+    case(f,'element_without_name_is_content',co_act(NO_NAME,co_el('list_files',{},1)),NO_NAME,[('list_files',{})])
+    BAD_ARGS='{"tool_call_id": "0", "tool_name": "get_weather", "parameters": ["Paris"]}'
+    case(f,'parameters_not_an_object_is_content',co_act(BAD_ARGS),co_act(BAD_ARGS))
+    MAL='<|START_ACTION|>[{"tool_call_id": "0", "tool_name": "get_weather", "parameters": {"city": }}]<|END_ACTION|>'
+    case(f,'malformed_json_is_content',MAL,MAL)
+    PROSE_ACT='<|START_ACTION|>I will search the web now.<|END_ACTION|>'
+    case(f,'prose_in_action_is_content',PROSE_ACT,PROSE_ACT)
+    full=co([TRUNC]); cut=full[:full.index('rm -rf')+6]
+    case(f,'truncated_call_is_content',cut,cut)
+    case(f,'action_end_missing_at_end_of_output',co([('get_weather',W)])[:-len('<|END_ACTION|>')],None,[('get_weather',W)])
+    CUT_EL='{"tool_call_id": "1", "tool_name": "exec", "parameters": {"command": "rm -rf /tmp/x'
+    case(f,'cut_element_after_good_one','<|START_ACTION|>[\n    '+co_el('get_weather',W)+',\n    '+CUT_EL,CUT_EL,[('get_weather',W)])
+    case(f,'text_after_list_in_action_is_content','<|START_ACTION|>['+co_el('get_weather',W)+'] (done)<|END_ACTION|>','(done)',[('get_weather',W)])
+    case(f,'text_after_action_dropped',co([('get_weather',W)])+'\nThe weather is sunny (imagined).',None,[('get_weather',W)])
+    # deliberate: melody shows an answer section written after an action; a Command turn ends with its action
+    case(f,'answer_after_action_dropped',co([('get_weather',W)])+R('It is sunny.'),None,[('get_weather',W)])
+    case(f,'text_after_answer_end_dropped',R('Done.')+' trailing words','Done.')
+    case(f,'lone_action_end_ends_text',RS+'Hello<|END_ACTION|> more','Hello')
+    case(f,'second_action_block',co([('get_weather',W)])+co([('list_files',{})]),None,[('get_weather',W),('list_files',{})])
+    case(f,'citations_become_plain_text',R('The sky is <co>blue</co: 0:[1,2]> and <co>the sea too</co: 0:[0],1:[3]>.'),'The sky is blue and the sea too.')
+    case(f,'citations_in_thinking',TH('The forecast says <co>rain</co: 1:[0]>.')+R('Take an umbrella <co>today</co: 1:[0]>.'),'Take an umbrella today.',[],'The forecast says rain.')
+    case(f,'citation_like_text_kept',R('Write </co: note> or a < b > c, <cofl:x> and <code>.'),'Write </co: note> or a < b > c, <cofl:x> and <code>.')
+    case(f,'unclosed_citation_opener_dropped',R('Partly <co>cited text.'),'Partly cited text.')
+    # deliberate: melody keeps a closing citation tag without its <co> as text
+    case(f,'lone_citation_closer_dropped',R('Text</co: 0:[0]> here.'),'Text here.')
+    LONG='</co: '+'0,'*200+'0>'
+    case(f,'overlong_source_list_is_text',R('See'+LONG+' end.'),'See'+LONG+' end.')
+    case(f,'cut_citation_closer_at_end_kept',RS+'See <co>this</co: 0:[','See this</co: 0:[')
+    case(f,'citation_unicode',R('Grüße <co>東京 🌦</co: 0:[0]>!'),'Grüße 東京 🌦!')
+    case(f,'thinking_cut_by_action','<|START_THINKING|>Need the weather.'+co([('get_weather',W)]),None,[('get_weather',W)],'Need the weather.')
+    case(f,'thinking_cut_by_answer','<|START_THINKING|>Easy one.'+R('Hi!'),'Hi!',[],'Easy one.')
+    case(f,'thinking_unclosed_at_end','<|START_THINKING|>Still thinking about it',None,[],'Still thinking about it')
+    case(f,'empty_thinking_and_answer',TH('')+R(''),None)
+    case(f,'no_tools_accepts_any_name',co([('anything',{"a":1})]),None,[('anything',{"a":1})],tools=False)
+    HERMES='<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>'
+    case(f,'other_markup_in_answer_is_content',R('Like this: '+HERMES),'Like this: '+HERMES)
+    case(f,'partial_marker_at_end',RS+'Almost <|START_ACT','Almost <|START_ACT')
+    case(f,'empty_output','',None)
+f='cohere_command3'
+case(f,'plain_text_is_content','The weather in Paris is sunny.','The weather in Paris is sunny.')
+case(f,'text_before_action',"I'll check that for you.\n"+co([('get_weather',W)]),"I'll check that for you.\n",[('get_weather',W)])
+case(f,'lone_thinking_end_dropped','Plan<|END_THINKING|>Answer.','PlanAnswer.')
+case(f,'command4_text_tags_are_text','<|START_TEXT|>Hi<|END_TEXT|>','<|START_TEXT|>Hi<|END_TEXT|>')
+f='cohere_command4'
+case(f,'thinking_opened_by_prompt','The user greets me.<|END_THINKING|><|START_TEXT|>Hello!<|END_TEXT|>','Hello!',[],'The user greets me.')
+case(f,'thinking_opened_by_prompt_then_call','I need the weather.<|END_THINKING|>'+co([('get_weather',W)]),None,[('get_weather',W)],'I need the weather.')
+case(f,'prompt_thinking_cut_by_action','I need the weather.'+co([('get_weather',W)]),None,[('get_weather',W)],'I need the weather.')
+case(f,'thinking_off_answer','<|START_TEXT|>Hello!<|END_TEXT|>','Hello!')
+case(f,'plain_text_is_reasoning','Just words, no sections.',None,[],'Just words, no sections.')
+case(f,'text_between_thinking_and_action','Plan.<|END_THINKING|>Sure.\n'+co([('get_weather',W)]),'Sure.\n',[('get_weather',W)],'Plan.')
+case(f,'response_tags_also_read','<|START_RESPONSE|>Hi<|END_RESPONSE|> trailing','Hi')
+case(f,'citations_in_prompt_thinking','Per <co>the doc</co: 0:[0]>.<|END_THINKING|><|START_TEXT|>Ok.<|END_TEXT|>','Ok.',[],'Per the doc.')
+# auto recognises the action block and the section tags (no other family writes them); citations and Command 4's
+# prompt-opened thinking need the family's name
+case('auto','cohere_action',co([('get_weather',W)]),None,[('get_weather',W)])
+case('auto','cohere_thinking_and_answer','<|START_THINKING|>plan<|END_THINKING|><|START_RESPONSE|>Hi<|END_RESPONSE|> trailing','Hi',[],'plan')
+case('auto','cohere_text_section_and_citation_kept','<|START_TEXT|>a <co>b</co: 0:[0]><|END_TEXT|>','a <co>b</co: 0:[0]>')
+
 
 for f in cases:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:

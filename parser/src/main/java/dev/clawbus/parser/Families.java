@@ -26,18 +26,24 @@ final class Families {
   private static final String[] INKLING_THINK = {"<|content_thinking|>", "<|end_message|>"};
   private static final String[] XTML_THINK = {"<|open|>think<|sep|>", "<|close|>think<|sep|>"};
   private static final String[] MM_THINK = {"<mm:think>", "</mm:think>"};
+  private static final String[] COHERE_THINK = {Cohere.THINKING_START, Cohere.THINKING_END};
   private static final Family.Style RAW = Family.Style.RAW;
   private static final Family.Style STRIP = Family.Style.STRIP;
 
   private record Def(List<Rule> rules, List<String[]> reasoning, List<String> drops, List<String> stops,
-                     Family.Style style) {}
+                     Family.Style style, Family.Sections sections) {}
 
   private static final Map<String, Def> DEFS = new LinkedHashMap<>();
   private static final Map<String, Family[]> BUILT = new ConcurrentHashMap<>();
 
   private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops,
                           List<String> stops, Family.Style style) {
-    DEFS.put(name, new Def(rules, reasoning, drops, stops, style));
+    def(name, rules, reasoning, drops, stops, style, Family.Sections.PAIRS);
+  }
+
+  private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops,
+                          List<String> stops, Family.Style style, Family.Sections sections) {
+    DEFS.put(name, new Def(rules, reasoning, drops, stops, style, sections));
   }
 
   private static void def(String name, List<Rule> rules, List<String[]> reasoning, List<String> drops) {
@@ -102,6 +108,7 @@ final class Families {
         "<|content_model_end_sampling|>");
     Rule minimaxM3 = Rule.marker(MinimaxM3.START, MinimaxM3::decode, MinimaxM3.END);
     Rule olmoBlock = Rule.marker("<function_calls>", Decoders::pythonLines, "</function_calls>");
+    Rule cohereAction = Rule.jsonMarker(Cohere.ACTION_START, Cohere::actions, Cohere.ACTION_END);
 
     def("hermes", List.of(hermes));
     def("qwen3_coder", List.of(qwenToolCall, qwenFunction), List.<String[]>of(THINK), List.of("</tool_call>"));
@@ -161,11 +168,20 @@ final class Families {
         new Family.Style(false, Family.After.KEEP));
     // MiniMax M3: every tag behind the namespace token; reasoning in <mm:think>
     def("minimax_m3", List.of(minimaxM3), List.<String[]>of(MM_THINK), List.of());
+    // Cohere Command (cohere_melody's cmd3/cmd4 presets): a section's end tag leaves ordinary text out; a thinking
+    // section also ends at the next section's tag; Command 4 calls its answer TEXT (RESPONSE still read) and its
+    // prompt opens the thinking, so the output starts in it
+    def("cohere_command3", List.of(cohereAction), List.<String[]>of(COHERE_THINK), List.of(Cohere.RESPONSE_START),
+        List.of(Cohere.RESPONSE_END, Cohere.ACTION_END), RAW, new Family.Sections(null, true));
+    def("cohere_command4", List.of(cohereAction), List.<String[]>of(COHERE_THINK),
+        List.of(Cohere.TEXT_START, Cohere.RESPONSE_START), List.of(Cohere.TEXT_END, Cohere.RESPONSE_END,
+        Cohere.ACTION_END), RAW, new Family.Sections(Cohere.THINKING_END, true));
     def("auto", List.of(glmToolCall, qwenFunction, anyToolCalls, mistral, pythonTag, phi4, deepseek, kimi,
         kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
-        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, minimaxM3, bareJsonSeq, bareList),
-        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL, MM_THINK),
-        List.of("<|tools_suffix|>"), List.of("<|message_sep|>"), RAW);
+        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, minimaxM3, cohereAction, bareJsonSeq, bareList),
+        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL, MM_THINK, COHERE_THINK),
+        List.of("<|tools_suffix|>", Cohere.RESPONSE_START, Cohere.TEXT_START),
+        List.of("<|message_sep|>", Cohere.RESPONSE_END, Cohere.TEXT_END), RAW);
   }
 
   static boolean has(String name) {
@@ -180,8 +196,9 @@ final class Families {
     Family[] byMode = BUILT.get(name);
     if (byMode == null) {
       Def d = DEFS.get(name);
-      byMode = new Family[] {new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), "split"),
-          new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), "pass")};
+      byMode = new Family[] {
+          new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), d.sections(), "split"),
+          new Family(name, d.rules(), d.reasoning(), d.drops(), d.stops(), d.style(), d.sections(), "pass")};
       BUILT.putIfAbsent(name, byMode);
     }
     // drop differs from split only in where reasoning goes, not in the tokens

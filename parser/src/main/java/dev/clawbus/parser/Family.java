@@ -32,6 +32,18 @@ final class Family {
     static final Style STRIP = new Style(true, After.DROP);
   }
 
+  /**
+   * How reasoning sections work beyond their tag pairs.
+   *
+   * @param opensIn the closing tag of the reasoning the output starts in (the prompt opened it: Cohere Command 4),
+   *     or null when the output starts in text
+   * @param endsAtAnyTag any other tag of the family also ends reasoning, and is then read as usual (Cohere: a
+   *     thinking section ends at the next section's tag even when its own closing tag is missing)
+   */
+  record Sections(String opensIn, boolean endsAtAnyTag) {
+    static final Sections PAIRS = new Sections(null, false);
+  }
+
   enum Kind { RULE, REASON, DROP, STOP }
 
   /**
@@ -54,9 +66,21 @@ final class Family {
   /** For each ASCII first char, the indexes of the tokens that start with it: most chars try one or two. */
   private final int[][] asciiTokens = new int[128][];
   private final boolean startOnly;
+  /** The closing tag of the reasoning the output starts in, or null (always null when reasoning passes). */
+  final String opensInReasoning;
+  /**
+   * Tokens that end reasoning without being part of it (they are then scanned as text); usually none. The
+   * reasoning's own closing tag among them changes nothing: it is found first as the closing tag.
+   */
+  final String[] reasoningInterrupts;
 
   Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, List<String> stops,
          Style style, String reasoningMode) {
+    this(name, rules, reasoningPairs, drops, stops, style, Sections.PAIRS, reasoningMode);
+  }
+
+  Family(String name, List<Rule> rules, List<String[]> reasoningPairs, List<String> drops, List<String> stops,
+         Style style, Sections sections, String reasoningMode) {
     this.name = name;
     this.style = style;
     List<Token> t = new ArrayList<>();
@@ -94,6 +118,13 @@ final class Family {
     boolean so = lines != null;
     for (Rule r : rules) so |= r.startOnly();
     startOnly = so;
+    boolean splitting = !reasoningMode.equals("pass");
+    opensInReasoning = splitting ? sections.opensIn() : null;
+    List<String> interrupts = new ArrayList<>();
+    if (sections.endsAtAnyTag()) {
+      for (Token k : t) interrupts.add(k.text);
+    }
+    reasoningInterrupts = interrupts.toArray(new String[0]);
   }
 
   boolean hasStartOnlyRules() {

@@ -52,6 +52,10 @@ final class MarkupParser extends BaseParser {
     super(options, family.style);
     this.family = family;
     this.dropReasoning = options.reasoning().equals("drop");
+    if (family.opensInReasoning != null) {
+      mode = REASON;
+      reasonEnd = family.opensInReasoning;
+    }
   }
 
   @Override
@@ -188,14 +192,23 @@ final class MarkupParser extends BaseParser {
 
   private boolean scanReason(ParserSink sink, boolean eof) {
     int e = buf.indexOf(reasonEnd);
+    int consumed = reasonEnd.length();
+    for (String m : family.reasoningInterrupts) {
+      int j = buf.indexOf(m);
+      if (j >= 0 && (e < 0 || j < e)) {
+        e = j;
+        consumed = 0; // another tag ends the reasoning: the text scanner reads it
+      }
+    }
     if (e >= 0) {
       reason(0, e, sink);
-      buf.delete(0, e + reasonEnd.length());
+      buf.delete(0, e + consumed);
       mode = TEXT;
       scanFrom = 0;
       return true;
     }
     int keep = eof ? 0 : heldSuffix(buf, reasonEnd);
+    for (String m : family.reasoningInterrupts) keep = Math.max(keep, eof ? 0 : heldSuffix(buf, m));
     reason(0, buf.length() - keep, sink);
     buf.delete(0, buf.length() - keep);
     return false;

@@ -100,6 +100,9 @@ final class ParserBench {
       case "minimax_m3" -> MinimaxM3.START + "\n" + MinimaxM3.NS + "<invoke name=\"exec\">" + MinimaxM3.NS
           + "<command>" + command + MinimaxM3.NS + "</command>" + MinimaxM3.NS + "<timeoutSeconds>" + n + MinimaxM3.NS
           + "</timeoutSeconds>" + MinimaxM3.NS + "</invoke>\n" + MinimaxM3.END;
+      // Command 4's prompt opens the thinking: its prose is reasoning, which the action ends
+      case "cohere_command3", "cohere_command4" -> Cohere.ACTION_START + "[\n    {\"tool_call_id\": \"0\", "
+          + "\"tool_name\": \"exec\", \"parameters\": " + args + "}\n]" + Cohere.ACTION_END;
       default -> "";
     };
     String prose = PROSE.repeat(1 + n % 3);

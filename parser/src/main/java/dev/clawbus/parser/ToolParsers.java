@@ -28,7 +28,8 @@ public final class ToolParsers {
         if (!Families.has(format)) {
           throw new IllegalArgumentException("unknown tool-call format '" + format + "'; known: " + FORMATS);
         }
-        yield new MarkupParser(Families.get(format, o.reasoning()), o);
+        StreamingToolParser p = new MarkupParser(Families.get(format, o.reasoning()), o);
+        yield Cohere.FORMATS.contains(format) ? Cohere.withoutCitations(p) : p;
       }
     };
   }

@@ -85,6 +85,16 @@
  *       array where the schema allows one, a repeated child a list); plain values are text when the schema allows
  *       only a string, else read as each type it allows, the most confident reading the schema accepts winning
  *       (the check covers type, enum, const and anyOf/oneOf/allOf); reasoning in {@code <mm:think>…</mm:think>}.
+ *   <li>{@code cohere_command3}, {@code cohere_command4} (vLLM runs the {@code cohere_melody} package's cmd3/cmd4
+ *       filters): sections behind special tokens, {@code <|START_THINKING|>…<|END_THINKING|>} reasoning,
+ *       {@code <|START_RESPONSE|>…<|END_RESPONSE|>} the answer (ordinary text after its end tag, or after a lone
+ *       {@code <|END_ACTION|>}, is not content), {@code <|START_ACTION|>[{"tool_call_id": "0", "tool_name": N,
+ *       "parameters": {…}}, …]<|END_ACTION|>} the calls (arguments as written, no schema typing); a thinking
+ *       section also ends at the next section's tag; citations {@code <co>span</co: 0:[1,2],1:[0]>} become the
+ *       span, in content and reasoning. Command 4 differs in two points: its answer tags are
+ *       {@code <|START_TEXT|>…<|END_TEXT|>} (the RESPONSE pair is still read, while Command 3 leaves TEXT tags as
+ *       text), and its prompt opens the thinking, so the output starts as reasoning until
+ *       {@code <|END_THINKING|>} or a section tag (text with no tag at all is reasoning).
  *   <li>{@code auto}: the union of all markups (harmony when the output starts with its header tokens);
  *       {@code none}: content passes through untouched.
  * </ul>
@@ -155,6 +165,17 @@
  *       calls with what it read, or calls the empty name); a block that makes no call stays content whole, where
  *       vLLM's recovery drops the {@code <tool_call>} tag it consumed; every {@code <tool_call>} block is read
  *       (vLLM's grammar ends after the first).
+ *   <li>Cohere Command (melody): the call id is clawbus' own, not the model's "tool_call_id" (the chat template
+ *       renumbers ids over the conversation and maps a tool result to the first call with its id, so the "0" of
+ *       every turn would point later results at the first turn's call); an element without "tool_call_id" is
+ *       still a call (melody finds none without it); an action block that makes no call, and an element that is
+ *       not a call or names an unknown tool, stays content (melody emits nothing for them); an answer section
+ *       after an action is dropped like other text after calls (melody shows it; a Command turn ends with its
+ *       action); a second answer section after an answer's end tag is dropped (melody shows it); a citation
+ *       closing tag is dropped even without its {@code <co>} (melody keeps it as text), and its sources must be
+ *       digits, {@code :}, {@code ,}, brackets and blanks; blanks at the end of content are kept when no call is
+ *       made (melody right-trims every section); {@code auto} reads the action block and section tags but not
+ *       citations or Command 4's prompt-opened thinking.
  *   <li>Whitespace-only content around calls is {@code null}, and trailing blanks after calls are dropped.
  * </ul>
  *

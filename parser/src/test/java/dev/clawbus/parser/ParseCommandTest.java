@@ -101,7 +101,8 @@ class ParseCommandTest {
       "internlm", "jamba", "lfm2", "kimi_k2", "llama3_json", "llama4_json", "llama4_pythonic", "longcat", "mimo",
       "minimax_m2", "minimax", "mistral", "olmo3", "openai", "phi4_mini_json", "pythonic", "qwen3_coder",
       "qwen3_xml", "seed_oss", "step3", "step3p5", "xlam", "gigachat3", "functiongemma", "gemma4", "apertus",
-      "poolside_v1", "kimi_k3", "solar_open2", "minicpm5", "inkling", "minimax_m3");
+      "poolside_v1", "kimi_k3", "solar_open2", "minicpm5", "inkling", "minimax_m3", "cohere_command3",
+      "cohere_command4");
 
   @Test
   void everyVllmParserNameIsAcceptedListedAndParses() {
@@ -119,7 +120,9 @@ class ParseCommandTest {
     for (int i = 0; i < VLLM_NAMES.size(); i++) {
       JsonObject o = new JsonObject(lines[i]);
       assertEquals(VLLM_NAMES.get(i), o.getString("id"));
-      assertEquals("Hello.", o.getString("content"), VLLM_NAMES.get(i));
+      // Command 4's prompt opens the thinking: text before any section tag is reasoning
+      String field = VLLM_NAMES.get(i).equals("cohere_command4") ? "reasoning_content" : "content";
+      assertEquals("Hello.", o.getString(field), VLLM_NAMES.get(i));
       assertTrue(!o.containsKey("error"), lines[i]);
     }
     JsonObject unknown = new JsonObject(lines[VLLM_NAMES.size()]);
