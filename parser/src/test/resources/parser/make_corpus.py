@@ -910,6 +910,27 @@ case('auto','cohere_action',co([('get_weather',W)]),None,[('get_weather',W)])
 case('auto','cohere_thinking_and_answer','<|START_THINKING|>plan<|END_THINKING|><|START_RESPONSE|>Hi<|END_RESPONSE|> trailing','Hi',[],'plan')
 case('auto','cohere_text_section_and_citation_kept','<|START_TEXT|>a <co>b</co: 0:[0]><|END_TEXT|>','a <co>b</co: 0:[0]>')
 
+# auto recognises kimi_k3 (its XTML tags), solar_open2 (<|tool_call:start|>), inkling (its typed-block tokens) and
+# minicpm5 (by "<function name=" or the collapsed "<functionname=": a bare "<function" would hold prose such as
+# <functions>, and a Qwen <function=…> call after it, until a </function>); no other family writes these
+f='auto'
+case(f,'kimi_k3_single',k3(CALL_W),None,[('get_weather',W)])
+case(f,'kimi_k3_thinking_response_and_call','<|open|>think<|sep|>plan<|close|>think<|sep|><|open|>response<|sep|>Checking.<|close|>response<|sep|>'+k3(CALL_W),'Checking.',[('get_weather',W)],'plan')
+case(f,'kimi_k3_lookalike_in_prose','Use <|open|>tool tags carefully.','Use <|open|>tool tags carefully.')
+case(f,'solar_open2_single',solar_call('get_weather',W),None,[('get_weather',W)])
+case(f,'solar_open2_reasoning_and_text','<think>plan</think>Let me check.\n'+solar_call('exec',{"command":"ls","timeoutSeconds":"30"}),'Let me check.\n',[('exec',{"command":"ls","timeoutSeconds":30})],'plan')
+case(f,'solar_open2_without_name_line_is_content','<|tool_call:start|>get_weather<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:end|>','<|tool_call:start|>get_weather<|tool_arg:start|>city<|tool_arg:value|>Paris<|tool_arg:end|><|tool_call:end|>')
+case(f,'minicpm5_single',cpm_call('get_weather',W),None,[('get_weather',W)])
+case(f,'minicpm5_reasoning_text_and_collapsed','<think>plan</think>On it.\n<functionname="exec"><paramname="command">ls</param><paramname="timeoutSeconds">30</param></function>','On it.\n',[('exec',{"command":"ls","timeoutSeconds":30})],'plan')
+QB='<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>'
+case(f,'minicpm5_lookalike_prose_then_qwen_call','The <functions> list and a <function> tag.\n'+QB,'The <functions> list and a <function> tag.\n',[('get_weather',W)])
+case(f,'minicpm5_missing_required_is_content','<function name="get_weather"><param name="days">2</param></function>','<function name="get_weather"><param name="days">2</param></function>')
+case(f,'inkling_single',IW,None,[('get_weather',W)])
+case(f,'inkling_thinking_text_and_call','<|content_thinking|>plan it<|end_message|><|message_model|><|content_text|>On it.<|end_message|><|message_model|>'+IW,'On it.',[('get_weather',W)],'plan it')
+case(f,'inkling_tool_text_block_is_content','<|content_invoke_tool_text|>get_weather(city=Paris)<|end_message|>','get_weather(city=Paris)')
+# auto drops text after calls, where inkling keeps its text blocks after a call
+case(f,'inkling_text_after_call_dropped',IW+'<|message_model|><|content_text|>Done.<|end_message|>',None,[('get_weather',W)])
+
 
 for f in cases:
     with open(os.path.join(OUT,f+'.jsonl'),'w') as fh:

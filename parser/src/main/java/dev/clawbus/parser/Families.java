@@ -27,6 +27,10 @@ final class Families {
   private static final String[] XTML_THINK = {"<|open|>think<|sep|>", "<|close|>think<|sep|>"};
   private static final String[] MM_THINK = {"<mm:think>", "</mm:think>"};
   private static final String[] COHERE_THINK = {Cohere.THINKING_START, Cohere.THINKING_END};
+  private static final List<String> K3_DROPS = List.of("<|open|>response<|sep|>", "<|close|>message<|sep|>");
+  private static final String K3_STOP = "<|close|>response<|sep|>";
+  private static final List<String> INKLING_DROPS = List.of("<|message_model|>", "<|content_text|>",
+      "<|content_invoke_tool_text|>", "<|content_tool_error|>", "<|content_model_end_sampling|>");
   private static final Family.Style RAW = Family.Style.RAW;
   private static final Family.Style STRIP = Family.Style.STRIP;
 
@@ -104,6 +108,11 @@ final class Families {
     Rule kimiK3 = Rule.marker("<|open|>tools<|sep|>", Decoders::kimiK3, "<|close|>tools<|sep|>");
     Rule solarOpen2 = Rule.marker("<|tool_call:start|>", Decoders::solarOpen2, "<|tool_call:end|>");
     Rule miniCpm5 = Rule.marker("<function", Decoders::miniCpm5, "</function>");
+    // auto knows MiniCPM5 by its name attribute: a bare "<function" would hold <functions>-like prose, and a Qwen
+    // <function=…> call after it, until the next </function>
+    BlockDecoder miniCpm5Named = (b, c, o) -> Decoders.miniCpm5(" name=" + b, c, o);
+    Rule miniCpm5Name = Rule.marker("<function name=", miniCpm5Named, "</function>");
+    Rule miniCpm5Collapsed = Rule.marker("<functionname=", miniCpm5Named, "</function>");
     Rule inkling = Rule.marker("<|content_invoke_tool_json|>", Decoders::inkling, "<|end_message|>",
         "<|content_model_end_sampling|>");
     Rule minimaxM3 = Rule.marker(MinimaxM3.START, MinimaxM3::decode, MinimaxM3.END);
@@ -158,13 +167,11 @@ final class Families {
     def("lfm2", List.of(lfm2, lfm2Echo), List.<String[]>of(THINK), List.of("<|tool_call_end|>"), List.of(),
         new Family.Style(true, Family.After.JOIN));
     // Kimi K3's response channel is the content: its tags are dropped, and nothing after it is content
-    def("kimi_k3", List.of(kimiK3), List.<String[]>of(XTML_THINK, THINK),
-        List.of("<|open|>response<|sep|>", "<|close|>message<|sep|>"), List.of("<|close|>response<|sep|>"), RAW);
+    def("kimi_k3", List.of(kimiK3), List.<String[]>of(XTML_THINK, THINK), K3_DROPS, List.of(K3_STOP), RAW);
     def("solar_open2", List.of(solarOpen2));
     def("minicpm5", List.of(miniCpm5), STRIP);
     // Inkling's typed blocks: text blocks (and raw or failed tool blocks) are content, in any order around calls
-    def("inkling", List.of(inkling), List.<String[]>of(INKLING_THINK), List.of("<|message_model|>", "<|content_text|>",
-        "<|content_invoke_tool_text|>", "<|content_tool_error|>", "<|content_model_end_sampling|>"), List.of(),
+    def("inkling", List.of(inkling), List.<String[]>of(INKLING_THINK), INKLING_DROPS, List.of(),
         new Family.Style(false, Family.After.KEEP));
     // MiniMax M3: every tag behind the namespace token; reasoning in <mm:think>
     def("minimax_m3", List.of(minimaxM3), List.<String[]>of(MM_THINK), List.of());
@@ -176,12 +183,16 @@ final class Families {
     def("cohere_command4", List.of(cohereAction), List.<String[]>of(COHERE_THINK),
         List.of(Cohere.TEXT_START, Cohere.RESPONSE_START), List.of(Cohere.TEXT_END, Cohere.RESPONSE_END,
         Cohere.ACTION_END), RAW, new Family.Sections(Cohere.THINKING_END, true));
+    List<String> autoDrops = new ArrayList<>(List.of("<|tools_suffix|>", Cohere.RESPONSE_START, Cohere.TEXT_START));
+    autoDrops.addAll(K3_DROPS);
+    autoDrops.addAll(INKLING_DROPS);
     def("auto", List.of(glmToolCall, qwenFunction, anyToolCalls, mistral, pythonTag, phi4, deepseek, kimi,
         kimiSingular, minimaxM2, dsml, dsmlV4, seed, graniteTag, functionCall, internlm, longcat, step3, pythonStart,
-        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, minimaxM3, cohereAction, bareJsonSeq, bareList),
-        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL, MM_THINK, COHERE_THINK),
-        List.of("<|tools_suffix|>", Cohere.RESPONSE_START, Cohere.TEXT_START),
-        List.of("<|message_sep|>", Cohere.RESPONSE_END, Cohere.TEXT_END), RAW);
+        apertus, functionGemma, gemma4, gigachat, gigachatTag, lfm2, minimaxM3, cohereAction, kimiK3, solarOpen2,
+        miniCpm5Name, miniCpm5Collapsed, inkling, bareJsonSeq, bareList),
+        List.of(THINK, SEED_THINK, KIMI_THINK, APERTUS_THINK, GEMMA_THOUGHT, GEMMA_CHANNEL, MM_THINK, COHERE_THINK,
+            XTML_THINK, INKLING_THINK),
+        List.copyOf(autoDrops), List.of("<|message_sep|>", Cohere.RESPONSE_END, Cohere.TEXT_END, K3_STOP), RAW);
   }
 
   static boolean has(String name) {

@@ -156,7 +156,12 @@
  *       with no tools in the request accepts any name (vLLM calls nothing then); Inkling's text outside any
  *       typed block (before the first marker, or between {@code <|message_model|>} and the block's kind) is
  *       content, where vLLM drops it as header metadata, and a call cut off by the end of output stays content
- *       (vLLM passes on what it has of the arguments).
+ *       (vLLM passes on what it has of the arguments). {@code auto} reads all four by their markers (Kimi K3's
+ *       tools, think and response tags, Solar's {@code <|tool_call:start|>}, Inkling's typed blocks, MiniCPM5's
+ *       call only from {@code <function name=} or the collapsed {@code <functionname=}, where {@code minicpm5} also
+ *       reads other blanks or attributes before the name: a bare {@code <function} would hold prose such as
+ *       {@code <functions>}, and a Qwen {@code <function=…>} call after it, as one unclosed call), but drops text
+ *       after calls as most families do, where {@code inkling} keeps its text blocks after a call.
  *   <li>MiniMax M3 (vLLM's grammar, {@code _llm_nom/m3_text.py}): blanks between tags are layout, where vLLM
  *       reads a nested value only when its first tag follows at once, allows one newline between invokes and none
  *       between parameters (a blank there makes it skip the invoke's remaining parameters), and keeps blanks
