@@ -258,4 +258,52 @@ class ResponsesClusterTest {
     assertNotNull(found, "found once its position was noted");
     assertEquals(located.id(), found.id(), "the envelope at that position");
   }
+
+  /**
+   * An identical body sent again while the first response is generated attaches to it, at either node. The node that
+   * accepted the first claims a retry before vLLM hears of it; the other node had not seen that body, so it handed
+   * the request to its dispatcher before the dedupe claim (vLLM is called at once): that call is cancelled as soon
+   * as the claim names the first request, and never runs to its end.
+   */
+  @Test
+  void anIdenticalBodyAttachesOnEitherNodeAndAStartedCallIsCancelled() throws Exception {
+    String body = request("twin body [[sim words=160 tps=20]]", false, false).encode();
+    var sim = one.simulator();
+    long completedBefore = sim.stats().getLong("completed");
+    long abortedBefore = sim.stats().getLong("aborted");
+    double cancelledOne = one.services().metrics().duplicatesCancelled();
+    double cancelledTwo = two.services().metrics().duplicatesCancelled();
+    var first = postAsync(one, body);
+    Eventually.until(() -> simSaw("twin body"), n -> n == 1, Duration.ofSeconds(20));
+    var sameNode = postAsync(one, body);
+    var otherNode = postAsync(two, body);
+    String id = new JsonObject(first.get(60, TimeUnit.SECONDS).body()).getString("id");
+    for (var retry : List.of(sameNode, otherNode)) {
+      JsonObject r = new JsonObject(retry.get(60, TimeUnit.SECONDS).body());
+      assertEquals(id, r.getString("id"), "attached to the first response: " + r.encode());
+      assertEquals("completed", r.getString("status"), r.encode());
+    }
+    assertEquals(cancelledOne, one.services().metrics().duplicatesCancelled(), "a retry at the same node is claimed"
+        + " before vLLM hears of it");
+    assertEquals(cancelledTwo + 1, two.services().metrics().duplicatesCancelled(), "the other node started it ahead");
+    assertEquals(completedBefore + 1, sim.stats().getLong("completed"), "generated once");
+    assertEquals(abortedBefore + simSaw("twin body") - 1, sim.stats().getLong("aborted"),
+        "a twin call that reached vLLM was cancelled there");
+  }
+
+  static java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(ClawbusNode node, String body) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return post(node, A, "/v1/responses", body);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  static int simSaw(String marker) {
+    int n = 0;
+    for (JsonObject r : one.simulator().requests()) if (r.encode().contains(marker)) n++;
+    return n;
+  }
 }

@@ -208,6 +208,11 @@ final class ResponseCore implements ParserSink {
     return now - lastDataAt > settings.stallMillis();
   }
 
+  /** vLLM's stream was paused by flow control and goes on now: the pause is not a stall. */
+  void resumed(long now) {
+    lastDataAt = Math.max(lastDataAt, now);
+  }
+
   long stallMillis() {
     return settings.stallMillis();
   }

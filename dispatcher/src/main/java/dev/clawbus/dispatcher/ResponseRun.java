@@ -53,6 +53,7 @@ final class ResponseRun {
   private final ResponseCore core;
   private final LongSupplier clock;
   private final VllmChunkScanner scanner;
+  private final JournalWriter journal;
   private final Promise<Outcome> outcome = Promise.promise();
   private BiConsumer<String, String> timeline = (kind, detail) -> {};
   private Attempt current;
@@ -74,6 +75,7 @@ final class ResponseRun {
       VllmChunkScanner scanner, ExecLoop loop, ExecClient exec) {
     this.vertx = vertx;
     this.scanner = scanner;
+    this.journal = journal;
     this.http = http;
     this.endpoint = endpoint;
     this.health = health;
@@ -135,6 +137,9 @@ final class ResponseRun {
   /** One HTTP call to vLLM; callbacks of an abandoned attempt are ignored. */
   private final class Attempt {
     HttpClientRequest request;
+    HttpClientResponse response;
+    /** vLLM's stream is paused: the journal holds back too much (see {@link JournalWriter#full}). */
+    boolean paused;
     boolean over;
     long stallTimer = -1;
 
@@ -191,8 +196,11 @@ final class ResponseRun {
     }
     core.onStreamStarted(clock.getAsLong());
     long stall = core.stalledCheckMillis();
+    a.response = resp;
     a.stallTimer = vertx.setPeriodic(stall, t -> guarded(a, () -> {
-      if (core.stalled(clock.getAsLong())) failed(a, "no token from vLLM for " + core.stallMillis() + " ms");
+      if (!a.paused && core.stalled(clock.getAsLong())) {
+        failed(a, "no token from vLLM for " + core.stallMillis() + " ms");
+      }
     }));
     resp.exceptionHandler(err -> guarded(a, () -> failed(a, "vLLM stream broke: " + err.getMessage())));
     resp.endHandler(v -> guarded(a, () -> failed(a, "vLLM ended the stream before [DONE]")));
@@ -200,6 +208,20 @@ final class ResponseRun {
   }
 
   private void onData(Attempt a, String data) {
+    onChunk(a, data);
+    if (!a.over && !a.paused && journal.full()) {
+      // Flow control: vLLM's stream waits in the socket (and at vLLM) until the journal has stored what it holds.
+      a.paused = true;
+      a.response.pause();
+      journal.drainHandler(() -> guarded(a, () -> {
+        a.paused = false;
+        core.resumed(clock.getAsLong());
+        a.response.resume();
+      }));
+    }
+  }
+
+  private void onChunk(Attempt a, String data) {
     long now = clock.getAsLong();
     if ("[DONE]".equals(data)) {
       a.end();

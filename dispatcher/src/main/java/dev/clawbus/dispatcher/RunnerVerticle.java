@@ -132,7 +132,7 @@ public final class RunnerVerticle extends VerticleBase {
     running.remove(env.key());
     OpenAiError e = OpenAiError.server(500, "internal_error", "clawbus failed while answering request " + env.id()
         + "; the failure is logged under that id.");
-    Future<Lifecycle.Outcome> start = taken != null ? taken : store.apply(env.key(), startTransition());
+    Future<Lifecycle.Outcome> start = taken != null ? taken : markStarted(env);
     start.onComplete(ar -> {
       if (ar.failed() || !ar.result().ok()) {
         ended(env.key(), ar.succeeded() ? ar.result().record().status() : null);
@@ -143,8 +143,15 @@ public final class RunnerVerticle extends VerticleBase {
     });
   }
 
-  private Transition.Start startTransition() {
-    return new Transition.Start(node.member(), node.nodeName(), System.currentTimeMillis());
+  /**
+   * Marks the request running on this node, once its record exists (a new request can reach this verticle while
+   * the transformer still makes its record: its vLLM call starts meanwhile). A request that never got a record
+   * (a duplicate) fails here: its run ends unseen.
+   */
+  private Future<Lifecycle.Outcome> markStarted(RequestEnvelope env) {
+    return node.gates().recorded(env.key(), context)
+        .compose(v -> store.apply(env.key(), new Transition.Start(node.member(), node.nodeName(),
+            System.currentTimeMillis())));
   }
 
   /**
@@ -154,7 +161,7 @@ public final class RunnerVerticle extends VerticleBase {
    */
   private void runFast(RunCommand cmd) {
     RequestEnvelope env = cmd.envelope();
-    Future<Lifecycle.Outcome> taken = store.apply(env.key(), startTransition());
+    Future<Lifecycle.Outcome> taken = markStarted(env);
     Future<Void> durable = node.gates().await(env.key(), context);
     Future<Void> gate = Future.all(taken.compose(o -> o.ok() ? Future.succeededFuture()
         : Future.failedFuture("not taken: " + o.refused())), durable).mapEmpty();
@@ -184,7 +191,7 @@ public final class RunnerVerticle extends VerticleBase {
   /** A request that waited or is taken over: it is marked running first, and only then does vLLM hear of it. */
   private void take(RunCommand cmd) {
     RequestEnvelope env = cmd.envelope();
-    store.apply(env.key(), startTransition()).onComplete(ar -> {
+    markStarted(env).onComplete(ar -> {
       if (ar.failed() || !ar.result().ok()) {
         if (ar.failed()) LOG.warn("request {}: could not take it: {}", env.key(), ar.cause().toString());
         ended(env.key(), ar.succeeded() ? ar.result().record().status() : null);
@@ -234,12 +241,19 @@ public final class RunnerVerticle extends VerticleBase {
     return target == null ? null : new ExecLoop(env, target, loopGuard);
   }
 
+  /**
+   * Runs the answer; its end is recorded once the request is durable (an answer can end before Kafka acknowledged
+   * the request: a record must not say done for a request that may yet be refused and never shown). Not later than
+   * that: a client that has the whole answer finds it done.
+   */
   private void execute(RequestEnvelope env, ResponseRun run, Future<Void> gate) {
     running.put(env.key(), run);
     run.run().onComplete(ar -> {
       running.remove(env.key());
-      if (gate.failed()) return; // handled where the gate failed
-      finish(env, ar.result(), true);
+      gate.onComplete(g -> {
+        if (g.failed()) return; // handled where the gate failed
+        finish(env, ar.result(), true);
+      });
     });
   }
 

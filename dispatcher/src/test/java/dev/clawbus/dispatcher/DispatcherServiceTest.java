@@ -3,6 +3,7 @@ package dev.clawbus.dispatcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.broker.EmbeddedKafka;
@@ -18,9 +19,11 @@ import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.contract.Topics;
+import dev.clawbus.infra.journal.JournalWriter;
 import dev.clawbus.infra.kafka.KafkaTopics;
 import dev.clawbus.infra.kafka.LocalPorts;
 import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.node.DurabilityGates;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.testing.Eventually;
 import dev.clawbus.infra.testing.KafkaRecords;
@@ -129,6 +132,14 @@ class DispatcherServiceTest {
     return gate;
   }
 
+  /** As the transformer starts a new request ahead of its record: gate opened, envelope handed over; vLLM called. */
+  static DurabilityGates.Gate startAhead(RequestEnvelope env, String marker) throws Exception {
+    DurabilityGates.Gate gate = node.gates().openBeforeRecord(env.key());
+    vertx.eventBus().send(Addresses.DISPATCH, env);
+    Eventually.until(() -> simSaw(marker) > 0, WAIT);
+    return gate;
+  }
+
   @Test
   void outputWaitsForTheGateThenRunsToDone() throws Exception {
     RequestEnvelope env = envelope("gated-1", "hello [[sim words=5]]", node.member(), "none");
@@ -138,6 +149,7 @@ class DispatcherServiceTest {
     Thread.sleep(300);
     assertEquals(0, await(node.journal().read(env.key())).recorded().events().size());
     assertTrue(deliveredOf(env.key()).isEmpty(), "nothing reaches a client before Kafka has the request");
+    assertEquals(Status.RUNNING, await(node.store().get(env.key())).status(), "not done before it is durable");
     gate.complete(null);
     Eventually.until(() -> deliveredOf(env.key()).stream().anyMatch(StreamEvent::terminal), WAIT);
     assertEquals(StreamEvent.DONE, deliveredOf(env.key()).get(deliveredOf(env.key()).size() - 1).type());
@@ -154,6 +166,74 @@ class DispatcherServiceTest {
     RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())), x -> x.status().terminal(), WAIT);
     assertEquals(Status.FAILED, r.status());
     assertEquals("queue_unavailable", r.error().code());
+    assertTrue(deliveredOf(env.key()).isEmpty());
+    assertEquals(0, await(node.journal().read(env.key())).recorded().events().size());
+  }
+
+  /**
+   * Flow control from the journal to vLLM: while the journal cannot take events (here: the durability gate is
+   * shut), the runner reads at most about the writer's high-water mark of vLLM's stream and leaves the rest in the
+   * socket and at vLLM. Without it the runner reads the whole answer (~4 MB from a backend this fast) into memory,
+   * and the first batch written when the gate opens holds all of it. The answer is whole either way.
+   */
+  @Test
+  void whileTheJournalCannotTakeEventsVllmsStreamIsPaused() throws Exception {
+    RequestEnvelope env = envelope("fast-1", "fast one [[sim words=20000 tps=1000000]]", node.member(), "none");
+    CompletableFuture<Void> gate = accept(env);
+    Eventually.until(() -> simSaw("fast one") > 0, WAIT);
+    // The window in which an unpaused runner reads the whole answer (the simulator writes it in well under 1 s).
+    Thread.sleep(1_500);
+    gate.complete(null);
+    RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())), x -> x.status().terminal(), WAIT);
+    assertEquals(Status.DONE, r.status());
+    Eventually.until(() -> deliveredOf(env.key()).stream().anyMatch(StreamEvent::terminal), WAIT);
+    // The batches as the journal delivered them once stored, in order (batch 0: written when the gate opened).
+    long first = 0;
+    for (EventBatch b : delivered) {
+      if (b.requestKey().equals(env.key()) && b.batch() == 0) {
+        for (StreamEvent e : b.events()) first += e.data().length();
+      }
+    }
+    assertTrue(first > 0 && first <= 2L * JournalWriter.HIGH_WATER_CHARS, "first batch " + first + " characters");
+    List<StreamEvent> all = deliveredOf(env.key());
+    assertTrue(all.size() > 20_000, "the whole answer: " + all.size() + " events");
+    for (int i = 0; i < all.size(); i++) assertEquals(i, all.get(i).seq(), "in order, once each");
+  }
+
+  /**
+   * A new request handed over before its record exists (an id this node generated): vLLM is called at once; the
+   * run is marked started only once the record is made (a start before it would be refused and the request lost),
+   * and shows output only once Kafka has the request.
+   */
+  @Test
+  void vllmIsCalledBeforeTheRecordExistsAndTheRunStartsOnceItIs() throws Exception {
+    RequestEnvelope env = envelope("ahead-1", "ahead of its record [[sim words=5]]", node.member(), "none");
+    DurabilityGates.Gate gate = startAhead(env, "ahead of its record");
+    assertNull(await(node.store().get(env.key())), "vLLM was called before the record was made");
+    assertTrue(await(node.store().create(RequestRecord.queued(env, node.member(), node.nodeName()))).changed());
+    gate.recorded().complete(null);
+    Eventually.until(() -> await(node.store().get(env.key())), x -> x != null && x.status() == Status.RUNNING, WAIT);
+    assertTrue(deliveredOf(env.key()).isEmpty(), "nothing reaches a client before Kafka has the request");
+    gate.durable().complete(null);
+    Eventually.until(() -> deliveredOf(env.key()).stream().anyMatch(StreamEvent::terminal), WAIT);
+    RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())), x -> x.status().terminal(), WAIT);
+    assertEquals(Status.DONE, r.status());
+  }
+
+  /**
+   * A request started ahead of its record that never gets one (it was a duplicate of another): its vLLM call is
+   * cancelled at once (the only slot is free for the next request long before the 100-second answer would end),
+   * nothing of it is stored or shown, and no record appears.
+   */
+  @Test
+  void aRunStartedAheadThatIsNeverRecordedIsCancelledUnseen() throws Exception {
+    RequestEnvelope env = envelope("ahead-dup", "a duplicate [[sim words=2000 tps=20]]", node.member(), "none");
+    DurabilityGates.Gate gate = startAhead(env, "a duplicate");
+    gate.fail(new IllegalStateException("it names another request"));
+    RequestEnvelope next = envelope("after-dup", "after the duplicate [[sim words=2]]", node.member(), "none");
+    accept(next).complete(null);
+    Eventually.until(() -> await(node.store().get(next.key())), x -> x.status() == Status.DONE, WAIT);
+    assertNull(await(node.store().get(env.key())));
     assertTrue(deliveredOf(env.key()).isEmpty());
     assertEquals(0, await(node.journal().read(env.key())).recorded().events().size());
   }

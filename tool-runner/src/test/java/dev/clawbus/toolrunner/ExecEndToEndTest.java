@@ -207,9 +207,12 @@ class ExecEndToEndTest {
     String first = id();
     for (String rid : List.of(first, id())) {
       List<ExecEvent> started = new CopyOnWriteArrayList<>();
-      running.add(client.exec(ExecRequest.of(rid, "team-a", "busy-box", "echo started; exec sleep 30")
-          .withTimeoutSeconds(3), started::add));
-      TwoMembers.waitFor("the command to start", Duration.ofSeconds(20), () -> !started.isEmpty());
+      Future<ExecResult> call = client.exec(ExecRequest.of(rid, "team-a", "busy-box", "echo started; exec sleep 30")
+          .withTimeoutSeconds(3), started::add);
+      running.add(call);
+      TwoMembers.waitFor("the command to start", Duration.ofSeconds(20),
+          () -> !started.isEmpty() || call.isComplete());
+      assertFalse(call.isComplete(), () -> "ended before its output arrived: " + call.cause());
     }
     OpenAiError duplicate = refused(ExecRequest.of(first, "team-a", "busy-box", "echo again"));
     assertEquals(400, duplicate.status());

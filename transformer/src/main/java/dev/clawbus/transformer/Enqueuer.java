@@ -8,6 +8,7 @@ import dev.clawbus.infra.contract.RequestRecord;
 import dev.clawbus.infra.contract.Submission;
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.lifecycle.Transition;
+import dev.clawbus.infra.node.DurabilityGates;
 import dev.clawbus.infra.node.NodeServices;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,22 +48,64 @@ public final class Enqueuer {
    * has it. A request Kafka refuses fails (the dispatcher drops its run: nothing was shown to the client).
    */
   public Future<Submission.Queued> start(RequestEnvelope env, Map<String, String> headers) {
-    Submission.Queued queued = new Submission.Queued(env.completionId(), env.created(), env.model(),
-        env.apiRequest(), headers);
-    if (!node.config().durable() || node.producer() == null) {
-      // Not in Kafka: a Responses request's envelope is kept where any node can read its answer back.
-      Future<Void> kept = env.api() == Api.RESPONSES ? node.envelopes().keep(env).recover(err -> {
-        LOG.warn("request {}: envelope not kept ({}); it can be answered now, not read back later", env.key(),
-            err.toString());
-        return Future.succeededFuture();
-      }) : Future.succeededFuture();
-      return kept.map(v -> {
+    if (!durable()) {
+      return keep(env).map(v -> {
         vertx.eventBus().send(Addresses.DISPATCH, env);
-        return queued;
+        return queued(env, headers);
       });
     }
     CompletableFuture<Void> gate = node.gates().open(env.key());
     vertx.eventBus().send(Addresses.DISPATCH, env);
+    return write(env, headers, gate);
+  }
+
+  /**
+   * Hands a new request to this node's dispatcher before its record exists, so that vLLM is called while the id
+   * is claimed, the record made and Kafka written: only for an id generated here, which no other request can hold.
+   * The run is marked started once {@link #recorded} says so, and shows output once Kafka has the request; a
+   * request that does not get recorded (a duplicate) must be {@link DurabilityGates.Gate#fail failed}: its run is
+   * cancelled unseen.
+   */
+  public DurabilityGates.Gate startAhead(RequestEnvelope env) {
+    DurabilityGates.Gate gate = node.gates().openBeforeRecord(env.key());
+    vertx.eventBus().send(Addresses.DISPATCH, env);
+    return gate;
+  }
+
+  /** The request started ahead is recorded: opens its run's start, then makes it durable as {@link #start} does. */
+  public Future<Submission.Queued> recorded(RequestEnvelope env, Map<String, String> headers,
+      DurabilityGates.Gate gate) {
+    gate.recorded().complete(null);
+    if (durable()) {
+      return write(env, headers, gate.durable());
+    }
+    return keep(env).map(v -> {
+      gate.durable().complete(null);
+      return queued(env, headers);
+    });
+  }
+
+  private boolean durable() {
+    return node.config().durable() && node.producer() != null;
+  }
+
+  private static Submission.Queued queued(RequestEnvelope env, Map<String, String> headers) {
+    return new Submission.Queued(env.completionId(), env.created(), env.model(), env.apiRequest(), headers);
+  }
+
+  /** Not in Kafka: a Responses request's envelope is kept where any node can read its answer back. */
+  private Future<Void> keep(RequestEnvelope env) {
+    return env.api() == Api.RESPONSES ? node.envelopes().keep(env).recover(err -> {
+      LOG.warn("request {}: envelope not kept ({}); it can be answered now, not read back later", env.key(),
+          err.toString());
+      return Future.succeededFuture();
+    }) : Future.succeededFuture();
+  }
+
+  /** Writes the request to Kafka; the gate opens (and the reply comes) when Kafka has it. */
+  private Future<Submission.Queued> write(RequestEnvelope env, Map<String, String> headers,
+      CompletableFuture<Void> gate) {
+    Submission.Queued queued = queued(env, headers);
     Context ctx = vertx.getOrCreateContext();
     Promise<Submission.Queued> done = Promise.promise();
     try {

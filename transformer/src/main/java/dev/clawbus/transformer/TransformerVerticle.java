@@ -12,6 +12,7 @@ import dev.clawbus.infra.lifecycle.DedupeClaims;
 import dev.clawbus.infra.lifecycle.RequestStore;
 import dev.clawbus.infra.limits.TokenCost;
 import dev.clawbus.infra.tenancy.Tenant;
+import dev.clawbus.infra.node.DurabilityGates;
 import dev.clawbus.infra.node.NodeServices;
 import dev.clawbus.infra.vllm.ModelCatalog;
 import dev.clawbus.infra.vllm.VllmEndpoint;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Request side of the pipeline: translates a Responses API request into a chat body, validates a client
  * request, normalises it for vLLM, checks the loop guard, claims its id, and starts it. A new request is handed to
- * this node's dispatcher at once (its vLLM call starts while the request is written to Kafka
- * {@link Topics#REQUESTS}, acks=all) and the reply — after which the client is answered — comes only once Kafka has
- * it; the dispatcher holds the output until then too.
+ * this node's dispatcher at once (its vLLM call starts while its body is claimed, its record made and the request
+ * written to Kafka {@link Topics#REQUESTS}, acks=all) and the reply — after which the client is answered — comes
+ * only once Kafka has it; the dispatcher holds the output until then too.
  * A request that names an existing one of the same tenant (its id, idempotency key, or an identical body
  * within the dedupe window) is answered from that one instead.
  */
@@ -46,6 +47,8 @@ public final class TransformerVerticle extends VerticleBase {
 
   /** What a request without {@code max_tokens} is charged for at admission (corrected by its actual usage). */
   private static final long DEFAULT_MAX_TOKENS = 1024;
+  /** How many recent request bodies (hashes, ~100 bytes each) the transformer remembers to spot retries. */
+  private static final int RECENT_BODIES = 10_000;
 
   private final NodeServices node;
   private ClawbusConfig config;
@@ -58,6 +61,7 @@ public final class TransformerVerticle extends VerticleBase {
   private Enqueuer enqueuer;
   private StoredResponses responses;
   private MessageConsumer<Submission> consumer;
+  private final RecentBodies recentBodies = new RecentBodies(RECENT_BODIES);
 
   public TransformerVerticle(NodeServices node) {
     this.node = node;
@@ -189,9 +193,34 @@ public final class TransformerVerticle extends VerticleBase {
   /**
    * Claims the request's id (and its body, within the dedupe window) for this new request; when either names
    * an existing request of the tenant, the client attaches to that one. Validation came first: an invalid
-   * request never claims anything, so its identical retry gets the same 400.
+   * request never claims anything, so its identical retry gets the same 400. A request whose id was generated here
+   * (no other request can hold it) is handed to the dispatcher first, so that vLLM is called while the claims
+   * are made; if it turns out to be a duplicate, its run is cancelled before anything of it is stored or shown.
    */
   private Future<Submission.Reply> claim(Submission sub, RequestEnvelope env, Map<String, String> headers) {
+    DurabilityGates.Gate ahead = sub.named() || likelyRetry(sub) ? null : enqueuer.startAhead(env);
+    Future<Submission.Reply> reply = claims(sub, env, headers, ahead);
+    if (ahead != null) {
+      reply.onComplete(ar -> {
+        if (ar.failed() || !(ar.result() instanceof Submission.Queued)) {
+          if (ar.succeeded() && ar.result() instanceof Submission.Attach) node.metrics().duplicateCancelled();
+          ahead.fail(new IllegalStateException("request " + env.key() + " was not recorded: "
+              + (ar.failed() ? ar.cause().toString() : "it names another request")));
+        }
+      });
+    }
+    return reply;
+  }
+
+  /** A body this node accepted within the dedupe window: probably a retry the claim attaches to the first. */
+  private boolean likelyRetry(Submission sub) {
+    int window = config.dedupeWindowSeconds();
+    return sub.bodyHash() != null && window > 0
+        && recentBodies.seenWithin(sub.bodyHash(), System.currentTimeMillis(), window * 1000L);
+  }
+
+  private Future<Submission.Reply> claims(Submission sub, RequestEnvelope env, Map<String, String> headers,
+      DurabilityGates.Gate ahead) {
     int window = config.dedupeWindowSeconds();
     Future<Submission.Attach> duplicate = sub.bodyHash() == null || sub.named() || window <= 0
         ? Future.succeededFuture(null)
@@ -209,11 +238,13 @@ public final class TransformerVerticle extends VerticleBase {
       if (dup != null) {
         return Future.<Submission.Reply>succeededFuture(dup);
       }
-      return store.create(RequestRecord.queued(env, node.member(), node.nodeName())).compose(out -> out.changed()
-          ? enqueuer.start(env, headers).map(q -> (Submission.Reply) q)
-          : Future.<Submission.Reply>succeededFuture(new Submission.Attach(env.key(), out.record(), headers)));
+      return store.create(RequestRecord.queued(env, node.member(), node.nodeName())).compose(out -> {
+        if (!out.changed()) {
+          return Future.<Submission.Reply>succeededFuture(new Submission.Attach(env.key(), out.record(), headers));
+        }
+        return (ahead != null ? enqueuer.recorded(env, headers, ahead) : enqueuer.start(env, headers))
+            .map(q -> (Submission.Reply) q);
+      });
     });
   }
-
-
 }

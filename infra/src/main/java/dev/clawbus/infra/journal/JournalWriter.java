@@ -17,6 +17,13 @@ import java.util.List;
  * queueing up. Not thread-safe: used from the owning verticle's context.
  */
 public final class JournalWriter {
+  /**
+   * Characters of events held back (waiting for the write in flight, or for the gate) past which the writer is
+   * {@link #full}: its producer pauses vLLM's stream until the writer drains, so that a backend faster than the
+   * journal costs at most about twice this per answer instead of whole answers (an instant backend, paused readers).
+   */
+  public static final int HIGH_WATER_CHARS = 64 * 1024;
+
   private final Journal journal;
   private final String key;
   /** The ingress instance that holds the client, or null when none does. */
@@ -35,6 +42,9 @@ public final class JournalWriter {
   /** Tool-loop steps for the next batch, and who waits for them to be durable. */
   private List<JsonObject> pendingSteps = new ArrayList<>();
   private List<Promise<Void>> stepWaiters = new ArrayList<>();
+  /** Characters of the events in {@link #pending}. */
+  private long pendingChars;
+  private Runnable drainHandler;
 
   JournalWriter(Journal journal, String key, long nextSeq, int nextBatch, int rawLength, String replyTo,
       Future<Void> gate) {
@@ -53,6 +63,7 @@ public final class JournalWriter {
         } else {
           dropped = true;
           pending.clear();
+          heldBackReleased();
           failSteps(stepWaiters, "the request did not become durable");
           stepWaiters = new ArrayList<>();
           pendingSteps.clear();
@@ -110,7 +121,25 @@ public final class JournalWriter {
     nextSeq++;
     if (dropped) return;
     pending.add(e);
+    pendingChars += e.data().length();
     if (!writing) flush();
+  }
+
+  /** Holds back {@link #HIGH_WATER_CHARS} or more: pause the source of events until {@link #drainHandler}. */
+  public boolean full() {
+    return pendingChars >= HIGH_WATER_CHARS;
+  }
+
+  /** Runs {@code handler} once, when what is held back has gone into a write (or was dropped). */
+  public void drainHandler(Runnable handler) {
+    this.drainHandler = handler;
+  }
+
+  private void heldBackReleased() {
+    pendingChars = 0;
+    Runnable h = drainHandler;
+    drainHandler = null;
+    if (h != null) h.run();
   }
 
   /**
@@ -141,6 +170,7 @@ public final class JournalWriter {
     pendingSteps = new ArrayList<>();
     stepWaiters = new ArrayList<>();
     writing = true;
+    heldBackReleased();
     int n = nextBatch++;
     journal.storeBatch(key, n, b).onComplete(ar -> {
       // Delivered even if the store failed: the live client must not stall because Hazelcast did; only a later

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * {@code clawbus_rejected_total{tenant,reason}} (429s), {@code clawbus_tenant_queued{tenant}},
  * {@code clawbus_tenant_running{tenant}}; node-wide {@code clawbus_inflight}, {@code clawbus_queued},
  * {@code clawbus_retries_total}, {@code clawbus_continuations_total}, {@code clawbus_takeovers_total},
- * {@code clawbus_journal_entries_total}.
+ * {@code clawbus_journal_entries_total}, {@code clawbus_duplicates_cancelled_total}.
  */
 public final class ClawbusMetrics implements Shareable, AutoCloseable {
   /** Tenants beyond this many distinct names (open mode lets clients name any) are counted as {@code other}. */
@@ -67,6 +67,7 @@ public final class ClawbusMetrics implements Shareable, AutoCloseable {
   private final Counter continuations;
   private final Counter takeovers;
   private final Counter journalEntries;
+  private final Counter duplicatesCancelled;
   private final MultiGauge tenantQueued;
   private final MultiGauge tenantRunning;
   private volatile Supplier<Map<String, int[]>> tenantCounts;
@@ -88,6 +89,9 @@ public final class ClawbusMetrics implements Shareable, AutoCloseable {
     takeovers = Counter.builder("clawbus.takeovers")
         .description("requests taken over from a node that left the cluster").register(registry);
     journalEntries = Counter.builder("clawbus.journal.entries").description("events written to the journal")
+        .register(registry);
+    duplicatesCancelled = Counter.builder("clawbus.duplicates.cancelled")
+        .description("vLLM calls started ahead of the dedupe claim and cancelled: the request named another")
         .register(registry);
     tenantQueued = MultiGauge.builder("clawbus.tenant.queued").description("requests waiting, per tenant")
         .register(registry);
@@ -202,6 +206,16 @@ public final class ClawbusMetrics implements Shareable, AutoCloseable {
 
   public void takeover() {
     takeovers.increment();
+  }
+
+  /** A request started ahead of its claims turned out to name another one: its vLLM call was cancelled. */
+  public void duplicateCancelled() {
+    duplicatesCancelled.increment();
+  }
+
+  /** How many vLLM calls were started ahead and cancelled as duplicates. */
+  public double duplicatesCancelled() {
+    return duplicatesCancelled.count();
   }
 
   public void journalEntries(int n) {
