@@ -289,6 +289,17 @@ class ResponsesClusterTest {
     assertEquals(completedBefore + 1, sim.stats().getLong("completed"), "generated once");
     assertEquals(abortedBefore + simSaw("twin body") - 1, sim.stats().getLong("aborted"),
         "a twin call that reached vLLM was cancelled there");
+    // Nothing of the twin stays behind at the other node, whether it had a slot (running) or waited for one.
+    Eventually.until(() -> gauge(two, "clawbus_inflight") + gauge(two, "clawbus_queued"), n -> n == 0,
+        Duration.ofSeconds(10));
+  }
+
+  /** A node-wide gauge from the node's Prometheus text. */
+  static double gauge(ClawbusNode node, String name) {
+    for (String line : node.services().metrics().scrape().split("\n")) {
+      if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+    }
+    throw new AssertionError("no " + name + " in the metrics");
   }
 
   static java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(ClawbusNode node, String body) {

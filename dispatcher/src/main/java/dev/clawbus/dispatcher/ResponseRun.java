@@ -163,10 +163,21 @@ final class ResponseRun {
     http.request(endpoint.options(HttpMethod.POST, "/v1/chat/completions"))
         .compose(req -> {
           a.request = req;
+          if (a.over) {
+            // Cancelled while the connection was being obtained: the request never goes out.
+            req.reset();
+            return Future.failedFuture("the attempt was abandoned");
+          }
           return req.putHeader("content-type", "application/json").putHeader("accept", "text/event-stream")
               .send(body.toBuffer());
         })
-        .onSuccess(resp -> guarded(a, () -> onResponse(a, resp)))
+        .onSuccess(resp -> {
+          if (a.over) {
+            resp.request().reset(); // abandoned while vLLM answered the headers: stop its generation
+            return;
+          }
+          guarded(a, () -> onResponse(a, resp));
+        })
         .onFailure(err -> guarded(a, () -> failed(a, "vLLM unreachable: " + err.getMessage())));
   }
 
