@@ -15,7 +15,7 @@ final class RecentBodies {
 
   RecentBodies(int capacity) {
     this.capacity = capacity;
-    this.seen = new LinkedHashMap<>(16, 0.75f, false) {
+    this.seen = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
         return size() > RecentBodies.this.capacity;
@@ -25,8 +25,7 @@ final class RecentBodies {
 
   /** Notes {@code hash} at {@code now}; whether it was noted before within {@code windowMillis}. */
   boolean seenWithin(String hash, long now, long windowMillis) {
-    Long before = seen.remove(hash);
-    seen.put(hash, now);
+    Long before = seen.put(hash, now); // access order: a sighting makes it the newest
     return before != null && now - before < windowMillis;
   }
 
