@@ -68,7 +68,8 @@ class ToolLoopStepsInKafkaTest {
       String key = RequestRecord.key("team-x", "lone-1");
       Vertx first = ClusterSetup.clusteredVertx(member(kafka)).await(60, TimeUnit.SECONDS);
       KafkaTopics.ensure(first, kafka.bootstrapServers(), 1).await(60, TimeUnit.SECONDS);
-      try (KafkaProducer<String, String> producer = producer(kafka); EventLog log = new EventLog(producer)) {
+      KafkaProducer<String, String> producer = producer(kafka);
+      try (EventLog log = new EventLog(producer)) {
         Journal journal = new Journal(first, ClusterSetup.hazelcast(first), log, Duration.ofMinutes(5));
         JournalWriter w = journal.writer(key, Journal.Read.EMPTY, null, null);
         await(first, () -> {
@@ -79,6 +80,7 @@ class ToolLoopStepsInKafkaTest {
       } finally {
         // The lone node dies: its Hazelcast memory goes with it. (The producer above was closed without a flush of
         // anything but what was acknowledged already.)
+        producer.close(Duration.ofSeconds(5)); // a bounded close: KafkaProducer.close() waits without a deadline
         first.close().await(30, TimeUnit.SECONDS);
       }
 
@@ -105,7 +107,8 @@ class ToolLoopStepsInKafkaTest {
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka-down"), 0);
     Vertx vertx = ClusterSetup.clusteredVertx(member(kafka)).await(60, TimeUnit.SECONDS);
     KafkaTopics.ensure(vertx, kafka.bootstrapServers(), 1).await(60, TimeUnit.SECONDS);
-    try (KafkaProducer<String, String> producer = producer(kafka); EventLog log = new EventLog(producer)) {
+    KafkaProducer<String, String> producer = producer(kafka);
+    try (EventLog log = new EventLog(producer)) {
       producer.partitionsFor(dev.clawbus.infra.contract.Topics.EVENTS);
       Journal journal = new Journal(vertx, ClusterSetup.hazelcast(vertx), log, Duration.ofMinutes(5));
       JournalWriter w = journal.writer("team-x/down-1", Journal.Read.EMPTY, null, null);
@@ -114,6 +117,7 @@ class ToolLoopStepsInKafkaTest {
           () -> w.steps(List.of(new JsonObject().put("k", "started").put("r", 0).put("c", 0)))));
       assertTrue(e.getMessage().contains("tool-loop steps not recorded"), e.getMessage());
     } finally {
+      producer.close(Duration.ofSeconds(5)); // the broker is gone: without a deadline this close could wait for it
       vertx.close().await(30, TimeUnit.SECONDS);
     }
   }

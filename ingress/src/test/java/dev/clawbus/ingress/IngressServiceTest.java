@@ -266,6 +266,7 @@ class IngressServiceTest {
   private java.net.Socket slowReader() throws Exception {
     java.net.Socket socket = new java.net.Socket();
     socket.setReceiveBufferSize(16 * 1024);
+    socket.setSoTimeout(60_000); // a stalled stream fails the read (a socket read ignores JUnit's interrupt)
     socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
     String body = chat(true).encode();
     socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
