@@ -40,6 +40,10 @@ final class EventFollower {
   static final long ARCHIVE_CHECK_MILLIS = 5_000;
   /** How often a client's socket was full and the follower stopped pushing (all followers of the process). */
   static final java.util.concurrent.atomic.AtomicLong PAUSES = new java.util.concurrent.atomic.AtomicLong();
+  /** While paused, how often the follower looks whether the socket drained without telling it. */
+  static final long DRAIN_CHECK_MILLIS = 1_000;
+  /** Pauses ended by that look rather than by the socket's drain event (all followers of the process). */
+  static final java.util.concurrent.atomic.AtomicLong UNSIGNALLED_DRAINS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Vertx vertx;
   private final Journal journal;
@@ -49,6 +53,7 @@ final class EventFollower {
   private long last;
   private int nextBatch;
   private long timer = -1;
+  private long drainCheck = -1;
   private long lastActivity = System.currentTimeMillis();
   private boolean reading;
   private boolean polling;
@@ -199,19 +204,39 @@ final class EventFollower {
     });
   }
 
-  /** The socket is full: push nothing until it drains, then continue from the journal. */
+  /**
+   * The socket is full: push nothing until it drains, then continue from the journal. The drain event is the
+   * signal; a check every {@link #DRAIN_CHECK_MILLIS} is the safety net, so that a drain event that never comes
+   * costs a client at most that long instead of its whole answer (counted in {@link #UNSIGNALLED_DRAINS}).
+   */
   private void pause() {
     paused = true;
     PAUSES.incrementAndGet();
-    sink.onDrain(() -> {
-      paused = false;
-      if (closed) return;
-      if (polling) {
-        read(POLL_MILLIS);
-      } else {
-        catchUp();
-      }
-    });
+    sink.onDrain(this::resume);
+    if (drainCheck < 0) drainCheck = vertx.setTimer(DRAIN_CHECK_MILLIS, t -> checkDrain());
+  }
+
+  private void checkDrain() {
+    drainCheck = -1;
+    if (closed || !paused) return;
+    if (sink.full()) {
+      drainCheck = vertx.setTimer(DRAIN_CHECK_MILLIS, t -> checkDrain());
+      return;
+    }
+    UNSIGNALLED_DRAINS.incrementAndGet();
+    LOG.warn("request {}: the client's socket drained without a drain event; resuming", key);
+    resume();
+  }
+
+  private void resume() {
+    if (!paused) return;
+    paused = false;
+    if (closed) return;
+    if (polling) {
+      read(POLL_MILLIS);
+    } else {
+      catchUp();
+    }
   }
 
   /**
@@ -270,6 +295,7 @@ final class EventFollower {
     if (closed) return;
     closed = true;
     if (timer >= 0) vertx.cancelTimer(timer);
+    if (drainCheck >= 0) vertx.cancelTimer(drainCheck);
     sink.close();
     onClose.run();
     ended.tryComplete();

@@ -332,6 +332,49 @@ class IngressServiceTest {
   }
 
   /**
+   * The socket's drain event is edge-triggered: should one never come (the socket drained, nobody said so), a paused
+   * follower finds out by itself within a second and goes on, instead of holding the client at that point forever.
+   */
+  @Test
+  void aPausedFollowerGoesOnWhenTheSocketDrainedWithoutADrainEvent() throws Exception {
+    String key = RequestRecord.key("team-a", "lost-drain-" + System.nanoTime());
+    java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Long> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ResponseSink sink = new ResponseSink() {
+      @Override public boolean accept(StreamEvent e) {
+        got.add(e.seq());
+        return e.terminal();
+      }
+      @Override public void close() {}
+      @Override public boolean full() {
+        return full.get();
+      }
+      @Override public void onDrain(Runnable action) {
+        drainAsked.set(true); // and the drain event never comes
+      }
+    };
+    ChunkWriter w = new ChunkWriter("chatcmpl-x", 1, "m");
+    String big = "z".repeat(EventFollower.SLICE_CHARS - 1_000); // one event per slice: the socket is looked at between
+    var writer = node.journal().writer(key, dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 3; i++) writer.append(StreamEvent.chunk(i, w.content(big)));
+      writer.append(StreamEvent.done(3));
+    });
+    dev.clawbus.infra.testing.Eventually.until(
+        () -> node.journal().read(key).await(5, TimeUnit.SECONDS).recorded().terminal(), Duration.ofSeconds(10));
+    long unsignalled = EventFollower.UNSIGNALLED_DRAINS.get();
+    io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> new EventFollower(vertx, node.journal(), key, -1, sink).follow().onComplete(ended));
+    dev.clawbus.infra.testing.Eventually.until(drainAsked::get, Duration.ofSeconds(10));
+    assertEquals(List.of(0L), got, "paused after the first slice");
+    full.set(false);
+    ended.future().await(5, TimeUnit.SECONDS);
+    assertEquals(List.of(0L, 1L, 2L, 3L), got, "every event once, in order");
+    assertTrue(EventFollower.UNSIGNALLED_DRAINS.get() > unsignalled);
+  }
+
+  /**
    * While a client waits, a data event goes out every keepalive period: never a longer gap (OpenClaw's idle timer
    * counts data events), and not a flood either.
    */
