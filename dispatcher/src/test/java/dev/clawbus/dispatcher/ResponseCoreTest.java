@@ -96,7 +96,9 @@ class ResponseCoreTest {
     c.onDone();
     assertEquals(StreamEvent.done(done.last().seq(), 1_767_225_599_400L), done.last());
     assertEquals(1_767_225_599_400L, c.endedAt(), "the core reports the time its event carries");
-    for (StreamEvent e : done.events.subList(0, done.events.size() - 1)) assertEquals(0, e.endedAt(), "chunks carry none");
+    for (StreamEvent e : done.events.subList(0, done.events.size() - 1)) {
+      assertEquals(0, e.endedAt(), "chunks carry none");
+    }
     assertEquals(1_767_225_599_401L, now[0], "the clock is read once");
 
     Sink failed = new Sink();

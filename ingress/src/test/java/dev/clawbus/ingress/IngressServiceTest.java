@@ -513,15 +513,9 @@ class IngressServiceTest {
     }
   }
 
-  /**
-   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
-   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
-   */
-  @Test
-  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
-    String id = "cancel-resp-0001";
-    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(responsesBody(false)
-        .put("background", true), null).context(id, 1).toJson();
+  /** A team-a Responses request of {@code body} as the pipeline leaves it once it runs here: envelope kept, running. */
+  static RequestEnvelope runningResponse(String id, JsonObject body) throws Exception {
+    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(body, null).context(id, 1).toJson();
     RequestEnvelope env = new RequestEnvelope(id, "team-a", Api.RESPONSES, "m", "chatcmpl-" + id, 1, false, true,
         true, "none", "split", new JsonObject().put("messages", new JsonArray()), 1000, 0, node.member(), null, null,
         context, 0);
@@ -529,6 +523,18 @@ class IngressServiceTest {
     RequestRecord r = RequestRecord.queued(env, node.member(), "n");
     node.store().create(r).await(10, TimeUnit.SECONDS);
     node.store().apply(r.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
+    return env;
+  }
+
+  /**
+   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
+   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
+   */
+  @Test
+  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
+    String id = "cancel-resp-0001";
+    RequestEnvelope env = runningResponse(id, responsesBody(false).put("background", true));
+    RequestRecord r = RequestRecord.queued(env, node.member(), "n");
     ChunkWriter w = ChunkWriter.of(env);
     var writer = node.journal().writer(r.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
     vertx.runOnContext(v -> {
@@ -584,20 +590,14 @@ class IngressServiceTest {
       JsonObject response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
           : new JsonObject(r.body());
       assertEquals("completed", response.getString("status"), response.encode());
-      assertEquals(endedAt / 1000, response.getLong("completed_at"), (stream ? "live stream " : "live JSON ") + r.body());
+      assertEquals(endedAt / 1000, response.getLong("completed_at"),
+          (stream ? "live stream " : "live JSON ") + r.body());
     }
 
     // Read back: the record finished at another time (its node's clock); the event's time is the one shown.
     String id = "completed-at-0001";
-    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(responsesBody(false), null)
-        .context(id, 1).toJson();
-    RequestEnvelope env = new RequestEnvelope(id, "team-a", Api.RESPONSES, "m", "chatcmpl-" + id, 1, false, true,
-        true, "none", "split", new JsonObject().put("messages", new JsonArray()), 1000, 0, node.member(), null, null,
-        context, 0);
-    node.envelopes().keep(env).await(10, TimeUnit.SECONDS);
+    RequestEnvelope env = runningResponse(id, responsesBody(false));
     RequestRecord rec = RequestRecord.queued(env, node.member(), "n");
-    node.store().create(rec).await(10, TimeUnit.SECONDS);
-    node.store().apply(rec.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
     ChunkWriter w = ChunkWriter.of(env);
     var writer = node.journal().writer(rec.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
     vertx.runOnContext(v -> {

@@ -26,7 +26,7 @@ public record Recorded(List<StreamEvent> events, String raw, List<JsonObject> st
     return !events.isEmpty() && events.get(events.size() - 1).terminal();
   }
 
-  /** When the answer ended (epoch milliseconds), as its terminal event says; 0 when it has not or the event does not say. */
+  /** When the answer ended (epoch milliseconds), as its terminal event says; 0: not ended, or the event does not say. */
   public long endedAt() {
     return terminal() ? events.get(events.size() - 1).endedAt() : 0;
   }
