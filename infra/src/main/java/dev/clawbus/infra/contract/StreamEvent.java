@@ -103,7 +103,7 @@ public sealed class StreamEvent {
    * {@code <type><seq> <status> <endedAt>\n<data>}.
    */
   public String encode() {
-    StringBuilder sb = new StringBuilder(data.length() + 40).append(type).append(seq).append(' ').append(status);
+    StringBuilder sb = new StringBuilder(data.length() + 24).append(type).append(seq).append(' ').append(status);
     long at = endedAt();
     if (at > 0) sb.append(' ').append(at);
     return sb.append('\n').append(data).toString();
