@@ -13,6 +13,7 @@ import dev.clawbus.parser.ToolSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * The decisions of one response, without I/O: what the client sees of vLLM's stream (through the model
@@ -47,6 +48,8 @@ final class ResponseCore implements ParserSink {
   private final RequestEnvelope env;
   private final Settings settings;
   private final Output out;
+  /** When the answer ends (epoch milliseconds): the time its terminal event carries, taken once here. */
+  private final LongSupplier clock;
   private final ChunkWriter writer;
   private final String parserFormat;
   private final ParserOptions parserOptions;
@@ -63,6 +66,8 @@ final class ResponseCore implements ParserSink {
   private boolean sawStructuredCalls;
   private OpenAiError error;
   private boolean ended;
+  /** The time the terminal event carries; 0 before the answer ended. */
+  private long endedAt;
   private String finishReason;
   private int attempts;
   private int structuredIndexBase;
@@ -94,7 +99,17 @@ final class ResponseCore implements ParserSink {
 
   /** @param loop the server-side tool loop of this answer, or null when its tool calls all go to the client */
   ResponseCore(RequestEnvelope env, Settings settings, Output out, Recorded resumeFrom, ExecLoop loop) {
+    this(env, settings, out, resumeFrom, loop, System::currentTimeMillis);
+  }
+
+  /**
+   * @param clock the wall clock (epoch milliseconds) that dates the answer's end: read once, when the terminal event
+   *     is made, and carried by it (the request's record and every rendering of the response show that time)
+   */
+  ResponseCore(RequestEnvelope env, Settings settings, Output out, Recorded resumeFrom, ExecLoop loop,
+      LongSupplier clock) {
     this.env = env;
+    this.clock = clock;
     this.loop = loop;
     this.settings = settings;
     this.out = out;
@@ -375,14 +390,16 @@ final class ResponseCore implements ParserSink {
       Integer prompt = promptTokens();
       emit(writer.usage(prompt == null ? 0 : prompt, completionTokens));
     }
-    out.event(StreamEvent.done(seq++));
+    endedAt = clock.getAsLong();
+    out.event(StreamEvent.done(seq++, endedAt));
   }
 
   private void fail(OpenAiError e) {
     if (ended) return;
     ended = true;
     error = e;
-    out.event(StreamEvent.error(seq++, e.status(), e.body().encode()));
+    endedAt = clock.getAsLong();
+    out.event(StreamEvent.error(seq++, e.status(), e.body().encode(), endedAt));
   }
 
   private void emit(String chunkJson) {
@@ -484,6 +501,8 @@ final class ResponseCore implements ParserSink {
   }
 
   boolean ended() { return ended; }
+  /** When the answer ended (epoch milliseconds), as its terminal event says; 0 before it ended. */
+  long endedAt() { return endedAt; }
   /** When the first token was produced, on the core's clock; -1 when none was. */
   long firstOutputAt() { return firstOutputAt; }
   /** Why the answer failed, or null when it completed (or has not ended). */

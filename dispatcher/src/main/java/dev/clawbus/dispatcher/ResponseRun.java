@@ -33,11 +33,17 @@ final class ResponseRun {
 
   /**
    * How a run ended: {@code error} is null when the answer completed; {@code firstOutputAt} is when its first token
-   * was produced (-1: none).
+   * was produced (-1: none); {@code endedAt} is the time its terminal event carries (epoch milliseconds; 0: no event
+   * of this run ended it), what the request's record finished at.
    */
-  record Outcome(OpenAiError error, int attempts, Integer promptTokens, int completionTokens, long firstOutputAt) {
+  record Outcome(OpenAiError error, int attempts, Integer promptTokens, int completionTokens, long firstOutputAt,
+      long endedAt) {
     static Outcome failed(OpenAiError e) {
-      return new Outcome(e, 0, null, 0, -1);
+      return failed(e, 0);
+    }
+
+    static Outcome failed(OpenAiError e, long endedAt) {
+      return new Outcome(e, 0, null, 0, -1, endedAt);
     }
 
     long tokens() {
@@ -88,7 +94,7 @@ final class ResponseRun {
       }
       @Override public void appendRaw(CharSequence text) { journal.appendRaw(text); }
       @Override public void truncateRaw(int length) { journal.truncateRaw(length); }
-    }, resumeFrom, loop);
+    }, resumeFrom, loop, clock);
     this.steps = loop == null ? null
         : new ExecSteps(exec, journal, core, clock, (kind, detail) -> timeline.accept(kind, detail), env.key());
   }
@@ -131,7 +137,7 @@ final class ResponseRun {
   private void ended() {
     if (current != null) current.end();
     outcome.tryComplete(new Outcome(core.error(), core.attempts(), core.promptTokens(), core.completionTokens(),
-        core.firstOutputAt()));
+        core.firstOutputAt(), core.endedAt()));
   }
 
   /** One HTTP call to vLLM; callbacks of an abandoned attempt are ignored. */

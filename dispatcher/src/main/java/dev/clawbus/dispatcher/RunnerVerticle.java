@@ -138,8 +138,9 @@ public final class RunnerVerticle extends VerticleBase {
         ended(env.key(), ar.succeeded() ? ar.result().record().status() : null);
         return;
       }
-      journal.endWithError(env.key(), e.status(), e.body().encode())
-          .onComplete(x -> finish(env, ResponseRun.Outcome.failed(e), true));
+      long endedAt = System.currentTimeMillis();
+      journal.endWithError(env.key(), e.status(), e.body().encode(), endedAt)
+          .onComplete(x -> finish(env, ResponseRun.Outcome.failed(e, endedAt), true));
     });
   }
 
@@ -208,7 +209,7 @@ public final class RunnerVerticle extends VerticleBase {
           }
           if (rec.result().recorded().terminal()) {
             // Its answer ended before its holder could record it: record what the journal says.
-            finish(env, ResponseRun.Outcome.failed(null), false);
+            finish(env, ResponseRun.Outcome.failed(null, rec.result().recorded().endedAt()), false);
             return;
           }
           Future<Void> gate = node.gates().await(env.key(), context);
@@ -257,13 +258,17 @@ public final class RunnerVerticle extends VerticleBase {
     });
   }
 
-  /** Records the end of a run; a failure for good (not a cancel) also goes to the dead-letter topic. */
+  /**
+   * Records the end of a run, at the time its terminal event carries (so the record and every rendering of the answer
+   * agree; now when no event of this run ended it); a failure for good (not a cancel) also goes to the dead-letter
+   * topic.
+   */
   private void finish(RequestEnvelope env, ResponseRun.Outcome o, boolean deadLetter) {
     OpenAiError error = o.error();
     Status status = error == null ? Status.DONE
         : OpenAiError.isCancellation(error) ? Status.CANCELLED : Status.FAILED;
     ErrorInfo info = error == null ? null : ErrorInfo.of(error);
-    long now = System.currentTimeMillis();
+    long now = o.endedAt() > 0 ? o.endedAt() : System.currentTimeMillis();
     store.apply(env.key(), new Transition.Finish(node.member(), status, info, o.promptTokens(),
         o.completionTokens() == 0 && o.promptTokens() == null ? null : o.completionTokens(), now))
         .onComplete(ar -> {

@@ -200,7 +200,7 @@ public final class SchedulerVerticle extends VerticleBase {
           record == null ? "no record" : "from " + record.node()));
       if (now2.status() == Status.CANCELLED) {
         OpenAiError e = OpenAiError.cancelled();
-        node.journal().endWithError(env.key(), e.status(), e.body().encode());
+        node.journal().endWithError(env.key(), e.status(), e.body().encode(), now2.finishedAt());
         if (intake != null) intake.runEnded(env.key(), Status.CANCELLED);
         return;
       }

@@ -156,6 +156,13 @@ class DispatcherServiceTest {
     RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())), x -> x.status().terminal(), WAIT);
     assertEquals(Status.DONE, r.status());
     assertEquals(1, r.attempts());
+    // The record finished when the answer did, as its DONE event says (not when the gate let the runner record it,
+    // 300 ms and more later): every reader of either shows the same time.
+    StreamEvent done = deliveredOf(env.key()).get(deliveredOf(env.key()).size() - 1);
+    assertTrue(done.endedAt() > 0, "the DONE event carries when the answer ended");
+    assertEquals(done.endedAt(), r.finishedAt());
+    assertEquals(done, await(node.journal().read(env.key())).recorded().events().get((int) done.seq()),
+        "the journal keeps the time");
   }
 
   @Test
@@ -292,6 +299,7 @@ class DispatcherServiceTest {
     List<StreamEvent> events = await(node.journal().read(env.key())).recorded().events();
     assertEquals(StreamEvent.ERROR, events.get(events.size() - 1).type());
     assertFalse(events.get(events.size() - 1).data().contains("Exception"));
+    assertEquals(r.finishedAt(), events.get(events.size() - 1).endedAt(), "the ending and the record agree on when");
     DeadLetter dl = Eventually.until(() -> deadLetter(env.key()), x -> x != null, WAIT);
     assertEquals("svc", dl.tenant());
     assertNotNull(dl.envelope());

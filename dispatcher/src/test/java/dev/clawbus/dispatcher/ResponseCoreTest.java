@@ -84,6 +84,33 @@ class ResponseCoreTest {
   }
 
   @Test
+  void theTerminalEventCarriesTheTimeTheAnswerEndedReadOnceFromTheClock() {
+    long[] now = {1_767_225_599_400L};
+    java.util.function.LongSupplier clock = () -> now[0]++;
+    Sink done = new Sink();
+    ResponseCore c = new ResponseCore(envelope(false, 100), SETTINGS, done, new Recorded(List.of(), ""), null, clock);
+    c.nextAttempt(0);
+    c.onStreamStarted(1);
+    c.onChunk("Hello", null, null, "stop", 5, 1, 2);
+    assertEquals(0, c.endedAt(), "not ended yet");
+    c.onDone();
+    assertEquals(StreamEvent.done(done.last().seq(), 1_767_225_599_400L), done.last());
+    assertEquals(1_767_225_599_400L, c.endedAt(), "the core reports the time its event carries");
+    for (StreamEvent e : done.events.subList(0, done.events.size() - 1)) {
+      assertEquals(0, e.endedAt(), "chunks carry none");
+    }
+    assertEquals(1_767_225_599_401L, now[0], "the clock is read once");
+
+    Sink failed = new Sink();
+    ResponseCore f = new ResponseCore(envelope(false, 100), SETTINGS, failed, new Recorded(List.of(), ""), null, clock);
+    f.nextAttempt(0);
+    f.cancel();
+    assertEquals(StreamEvent.ERROR, failed.last().type());
+    assertEquals(1_767_225_599_401L, failed.last().endedAt());
+    assertEquals(1_767_225_599_401L, f.endedAt());
+  }
+
+  @Test
   void retryableStatusesAreServerTroubleAndNotClientMistakes() {
     for (int s : new int[] {500, 502, 503, 504, 429, 408}) assertTrue(ResponseCore.retryable(s), "" + s);
     for (int s : new int[] {400, 401, 404, 413, 422}) assertFalse(ResponseCore.retryable(s), "" + s);

@@ -55,7 +55,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext>, Submitter
     boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
     boolean usage = body.getValue("stream_options") instanceof JsonObject so
         && Boolean.TRUE.equals(so.getValue("include_usage"));
-    Submitter.ownAnswer(sink, w, im.text(), !stream || usage);
+    Submitter.ownAnswer(sink, w, im.text(), !stream || usage, System.currentTimeMillis());
   }
 
   @Override

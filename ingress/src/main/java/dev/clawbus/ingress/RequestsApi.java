@@ -167,7 +167,8 @@ final class RequestsApi {
       vertx.eventBus().publish(Addresses.CANCEL, after.key());
       if (after.status() != Status.CANCELLED) return Future.succeededFuture(out);
       OpenAiError e = OpenAiError.cancelled();
-      return journal.endWithError(after.key(), e.status(), e.body().encode()).otherwiseEmpty().map(out);
+      return journal.endWithError(after.key(), e.status(), e.body().encode(), after.finishedAt()).otherwiseEmpty()
+          .map(out);
     });
   }
 

@@ -96,7 +96,7 @@ final class ResponsesApi implements Submitter.Shape<ResponsesSink> {
   public void immediate(ResponsesSink sink, Submission sub, Submission.Immediate im) {
     sink.open(ResponseContext.fromJson(im.apiRequest()), -1, null);
     Submitter.ownAnswer(sink, new ChunkWriter("chatcmpl-" + sub.id(), sub.receivedAt() / 1000, im.model()),
-        im.text(), true);
+        im.text(), true, System.currentTimeMillis());
   }
 
   /**

@@ -6,7 +6,9 @@ import dev.clawbus.responses.ResponseContext;
 interface ResponsesSink extends ResponseSink {
   /**
    * @param startingAfter the last sequence number the client has ({@code starting_after}; -1: none)
-   * @param completedAt   the {@code completed_at} of a finished response (null: the time its end is seen)
+   * @param completedAt   the {@code completed_at} of a finished response when its terminal event does not carry its
+   *                      own time ({@link dev.clawbus.infra.contract.StreamEvent#endedAt()}, which wins); null: the
+   *                      time its end is seen
    */
   void open(ResponseContext ctx, long startingAfter, Long completedAt);
 }

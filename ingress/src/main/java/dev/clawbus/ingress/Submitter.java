@@ -171,8 +171,10 @@ final class Submitter {
   /**
    * An answer clawbus gives itself (the loop guard's stop), in the same events as a model's: every API's sink
    * renders it as it renders a model's answer.
+   *
+   * @param endedAt when it was given (epoch milliseconds): its DONE event carries it, as a model's answer's does
    */
-  static void ownAnswer(ResponseSink sink, ChunkWriter w, String text, boolean usage) {
+  static void ownAnswer(ResponseSink sink, ChunkWriter w, String text, boolean usage, long endedAt) {
     long seq = 0;
     sink.accept(StreamEvent.chunk(seq++, w.role()));
     sink.accept(StreamEvent.chunk(seq++, w.content(text)));
@@ -180,6 +182,6 @@ final class Submitter {
     if (usage) {
       sink.accept(StreamEvent.chunk(seq++, w.usage(0, 0)));
     }
-    sink.accept(StreamEvent.done(seq));
+    sink.accept(StreamEvent.done(seq, endedAt));
   }
 }

@@ -556,15 +556,9 @@ class IngressServiceTest {
     }
   }
 
-  /**
-   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
-   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
-   */
-  @Test
-  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
-    String id = "cancel-resp-0001";
-    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(responsesBody(false)
-        .put("background", true), null).context(id, 1).toJson();
+  /** A team-a Responses request of {@code body} as the pipeline leaves it once it runs here: envelope kept, running. */
+  static RequestEnvelope runningResponse(String id, JsonObject body) throws Exception {
+    JsonObject context = dev.clawbus.responses.ResponsesRequestTranslator.translate(body, null).context(id, 1).toJson();
     RequestEnvelope env = new RequestEnvelope(id, "team-a", Api.RESPONSES, "m", "chatcmpl-" + id, 1, false, true,
         true, "none", "split", new JsonObject().put("messages", new JsonArray()), 1000, 0, node.member(), null, null,
         context, 0);
@@ -572,6 +566,18 @@ class IngressServiceTest {
     RequestRecord r = RequestRecord.queued(env, node.member(), "n");
     node.store().create(r).await(10, TimeUnit.SECONDS);
     node.store().apply(r.key(), new Transition.Start(node.member(), "n", 2)).await(10, TimeUnit.SECONDS);
+    return env;
+  }
+
+  /**
+   * A running response, as the pipeline leaves it (record, envelope, the journal so far), whose run takes half a
+   * second to stop: the cancel answers with the response once that run has ended, and only to its own tenant.
+   */
+  @Test
+  void aCancelAnswersWithTheResponseOnceItsRunHasEnded() throws Exception {
+    String id = "cancel-resp-0001";
+    RequestEnvelope env = runningResponse(id, responsesBody(false).put("background", true));
+    RequestRecord r = RequestRecord.queued(env, node.member(), "n");
     ChunkWriter w = ChunkWriter.of(env);
     var writer = node.journal().writer(r.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
     vertx.runOnContext(v -> {
@@ -601,6 +607,58 @@ class IngressServiceTest {
     } finally {
       run.unregister();
     }
+  }
+
+  /**
+   * {@code completed_at} is the time the answer's terminal event carries (stamped once, where the answer ended): the
+   * live stream, the live JSON answer and the response read back later (whole or streamed again) all show it, whatever
+   * the clock of the node that renders them or the request's record says. Stamped 10 s in the past here, so a renderer
+   * that read its own clock, or the record's, would be off by 10.
+   */
+  @Test
+  void completedAtIsTheTimeTheTerminalEventCarriesLiveAndReplayed() throws Exception {
+    long endedAt = System.currentTimeMillis() - 10_000;
+    for (boolean stream : new boolean[] {true, false}) {
+      transformer = m -> {
+        Submission s = m.body();
+        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+            java.util.Map.of()));
+        ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
+            StreamEvent.chunk(1, w.content("done")), StreamEvent.chunk(2, w.finish("stop")),
+            StreamEvent.done(3, endedAt))).encode());
+      };
+      HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
+      assertEquals(200, r.statusCode(), r.body());
+      JsonObject response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
+          : new JsonObject(r.body());
+      assertEquals("completed", response.getString("status"), response.encode());
+      assertEquals(endedAt / 1000, response.getLong("completed_at"),
+          (stream ? "live stream " : "live JSON ") + r.body());
+    }
+
+    // Read back: the record finished at another time (its node's clock); the event's time is the one shown.
+    String id = "completed-at-0001";
+    RequestEnvelope env = runningResponse(id, responsesBody(false));
+    RequestRecord rec = RequestRecord.queued(env, node.member(), "n");
+    ChunkWriter w = ChunkWriter.of(env);
+    var writer = node.journal().writer(rec.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, null, null);
+    vertx.runOnContext(v -> {
+      writer.append(StreamEvent.chunk(0, w.role()));
+      writer.append(StreamEvent.chunk(1, w.content("kept")));
+      writer.append(StreamEvent.chunk(2, w.finish("stop")));
+      writer.append(StreamEvent.done(3, endedAt));
+    });
+    node.store().apply(rec.key(), new Transition.Finish(node.member(), Status.DONE, null, null, null,
+        System.currentTimeMillis())).await(10, TimeUnit.SECONDS);
+    JsonObject polled = dev.clawbus.infra.testing.Eventually.until(
+        () -> new JsonObject(get("/v1/responses/resp_" + id, "sk-a").body()),
+        j -> "completed".equals(j.getString("status")), Duration.ofSeconds(10));
+    assertEquals(endedAt / 1000, polled.getLong("completed_at"), "read back: " + polled.encode());
+    List<JsonObject> replayed = frames(get("/v1/responses/resp_" + id + "?stream=true", "sk-a").body());
+    JsonObject last = replayed.get(replayed.size() - 1);
+    assertEquals("response.completed", last.getString("type"));
+    assertEquals(endedAt / 1000, last.getJsonObject("response").getLong("completed_at"), "replayed: " + last.encode());
   }
 
   /** A background stream opens at once, queued: its client learns the id to resume with before anything runs. */

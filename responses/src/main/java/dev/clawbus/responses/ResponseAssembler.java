@@ -37,7 +37,10 @@ public final class ResponseAssembler {
     return this;
   }
 
-  /** The {@code completed_at} (seconds) of a finished response; null when unknown. */
+  /**
+   * The {@code completed_at} (seconds) of a finished response when its terminal event has no time of its own
+   * ({@link StreamEvent#endedAt()}, which wins); null when unknown.
+   */
   public ResponseAssembler completedAt(Long epochSeconds) {
     fold.completedAt(epochSeconds);
     return this;
@@ -78,7 +81,10 @@ public final class ResponseAssembler {
     return a;
   }
 
-  /** When a finished request completed (seconds since the epoch), as its record says; null before it finished. */
+  /**
+   * When a finished request completed (seconds since the epoch), as its record says; null before it finished. Only the
+   * fallback for an answer whose terminal event does not carry its time (written before events did).
+   */
   public static Long completedAt(RequestRecord r) {
     if (!r.status().terminal()) return null;
     return (r.finishedAt() != null ? r.finishedAt() : r.updatedAt()) / 1000;

@@ -119,6 +119,8 @@ final class ResponseFold {
     if (status != null) return;
     if (!started) start(sink);
     out = sink;
+    // The terminal event dates the end itself: every rendering of the answer, live or replayed, shows that time.
+    if (e.endedAt() > 0) completedAt = e.endedAt() / 1000;
     try {
       switch (e.type()) {
         case StreamEvent.CHUNK -> chunk(e.data());
@@ -420,6 +422,7 @@ final class ResponseFold {
 
   long skipThrough() { return skipThrough; }
 
+  /** The {@code completed_at} to show when the terminal event does not carry its own time (older events). */
   void completedAt(Long epochSeconds) { this.completedAt = epochSeconds; }
 
   List<Item> items() { return items; }

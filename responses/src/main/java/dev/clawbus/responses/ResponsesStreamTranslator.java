@@ -61,8 +61,9 @@ public final class ResponsesStreamTranslator {
   }
 
   /**
-   * The {@code completed_at} (seconds) the terminal response carries; leave it unset and it is null.
-   * Set it before the terminal event to have it in {@code response.completed}.
+   * The {@code completed_at} (seconds) the terminal response carries when its terminal event has no time of its own
+   * ({@link StreamEvent#endedAt()}, which wins); leave both unset and it is null. Set it before the terminal event to
+   * have it in {@code response.completed}.
    */
   public void completedAt(Long epochSeconds) {
     fold.completedAt(epochSeconds);

@@ -26,14 +26,23 @@ final class ChatJournal {
   ChatJournal raw(String json) { return chunk(json); }
 
   ChatJournal done() {
-    events.add(StreamEvent.done(events.size()));
+    return done(0);
+  }
+
+  /** DONE stamped with the time the answer ended (epoch milliseconds; 0: unknown), as the dispatcher writes it. */
+  ChatJournal done(long endedAt) {
+    events.add(StreamEvent.done(events.size(), endedAt));
     return this;
   }
 
   ChatJournal error(int status, String type, String code, String message) {
+    return error(status, type, code, message, 0);
+  }
+
+  ChatJournal error(int status, String type, String code, String message, long endedAt) {
     JsonObject body = new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
         .putNull("param").put("code", code));
-    events.add(StreamEvent.error(events.size(), status, body.encode()));
+    events.add(StreamEvent.error(events.size(), status, body.encode(), endedAt));
     return this;
   }
 

@@ -105,6 +105,37 @@ class ResponseAssemblerTest {
     assertEquals(1_760_000_009L, r.getLong("completed_at"));
   }
 
+  /**
+   * A kept response shows the time its terminal event carries, not its record's (another node's clock, read later):
+   * the same {@code completed_at} as its live stream showed, even when the two straddle a second.
+   */
+  @Test
+  void aKeptResponseShowsTheTimeItsTerminalEventCarries() {
+    long endedAt = 1_760_000_122_999L;
+    var done = record(dev.clawbus.infra.contract.Status.DONE, endedAt + 2, null);
+    List<StreamEvent> journal = new ChatJournal().role().content("Hi").finish("stop").usage(3, 1).done(endedAt).list();
+    JsonObject kept = new JsonObject(ResponseAssembler.of(Contexts.streaming(), done, journal).json());
+    assertEquals(1_760_000_122L, kept.getLong("completed_at"));
+
+    ResponsesStreamTranslator live = new ResponsesStreamTranslator(Contexts.streaming());
+    StringBuilder out = new StringBuilder();
+    live.completedAt(1_760_000_123L); // the live sink's fallback: its own clock
+    live.acceptAll(journal, out);
+    List<Sse.Frame> frames = Sse.frames(out);
+    assertEquals(kept, frames.get(frames.size() - 1).json().getJsonObject("response"), "the same, live or kept");
+
+    // Failed: the error event's time, too; an older journal without one shows the record's.
+    var failed = record(dev.clawbus.infra.contract.Status.FAILED, endedAt + 5_000,
+        new dev.clawbus.infra.contract.ErrorInfo(503, "server_error", "vllm_unavailable", "gone"));
+    List<StreamEvent> failing = new ChatJournal().role().content("Hi")
+        .error(503, "server_error", "vllm_unavailable", "gone", endedAt).list();
+    assertEquals(1_760_000_122L, new JsonObject(ResponseAssembler.of(Contexts.streaming(), failed, failing).json())
+        .getLong("completed_at"));
+    assertEquals(1_760_000_127L, new JsonObject(ResponseAssembler.of(Contexts.streaming(), failed,
+        new ChatJournal().role().content("Hi").error(503, "server_error", "vllm_unavailable", "gone").list()).json())
+        .getLong("completed_at"));
+  }
+
   @Test
   void fromAChatCompletion() {
     ChatJournal j = ChatJournal.qwenToolCall();

@@ -378,6 +378,27 @@ class ResponsesStreamTranslatorTest {
   }
 
   @Test
+  void completedAtIsTheTimeTheTerminalEventCarriesOverTheFallback() {
+    long endedAt = 1_760_000_041_999L;
+    for (ChatJournal j : new ChatJournal[] {new ChatJournal().role().content("a").finish("stop").done(endedAt),
+        new ChatJournal().role().content("a").error(503, "server_error", "vllm_unavailable", "gone", endedAt),
+        new ChatJournal().role().content("a").error(499, "invalid_request_error", "cancelled", "stop", endedAt)}) {
+      ResponsesStreamTranslator t = new ResponsesStreamTranslator(Contexts.streaming());
+      StringBuilder out = new StringBuilder();
+      t.completedAt(1_760_000_099L); // what a renderer would use otherwise: its own clock, or the record
+      t.acceptAll(j.list(), out);
+      List<Sse.Frame> frames = Sse.frames(out);
+      assertEquals(1_760_000_041L, terminalResponse(frames).getLong("completed_at"), t.status());
+    }
+    // an event written before events carried their time: the fallback
+    ResponsesStreamTranslator t = new ResponsesStreamTranslator(Contexts.streaming());
+    StringBuilder out = new StringBuilder();
+    t.completedAt(1_760_000_099L);
+    t.acceptAll(ChatJournal.text("a").list(), out);
+    assertEquals(1_760_000_099L, terminalResponse(Sse.frames(out)).getLong("completed_at"));
+  }
+
+  @Test
   void textIsEscapedForJson() {
     String tricky = "quote \" backslash \\ newline \n tab \t unicode \u2028 control \u0001 é 😀";
     List<Sse.Frame> frames = stream(Contexts.streaming(), ChatJournal.text(tricky).list());

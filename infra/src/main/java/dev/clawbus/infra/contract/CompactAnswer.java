@@ -23,14 +23,18 @@ import java.util.List;
  * identical (another writer's prefix, a different escape, a status the template does not carry, an unknown
  * shape) is stored verbatim.
  *
- * <p>Format ({@link #VERSION} 1): {@code 0xCA 0x01}, prefix (string), first seq (zigzag varlong), event count
+ * <p>Format ({@link #VERSION} 2): {@code 0xCA 0x02}, prefix (string), first seq (zigzag varlong), event count
  * (varint), events (tag byte + fields), raw prefix length (varint, in chars), raw tail (string). Strings are
  * a varint byte length and WTF-8 (UTF-8 that also carries unpaired surrogates, so every Java string
- * survives). Stateless and thread-safe.
+ * survives). A terminal event's fields end with its {@link StreamEvent#endedAt()} (varlong, 0: unknown): after
+ * the tag for DONE, after the body for ERROR, and for a VERBATIM event of any type but a chunk. Version 1 (still
+ * read) is the same without those end times: its terminal events decode with none. Stateless and thread-safe.
  */
 public final class CompactAnswer {
   static final byte MAGIC = (byte) 0xCA;
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  /** The format before terminal events carried their end time: still read, never written. */
+  static final byte VERSION_1 = 1;
 
   static final int CONTENT = 0;
   static final int REASONING = 1;
@@ -102,13 +106,14 @@ public final class CompactAnswer {
     return events;
   }
 
-  /** Whether {@code b} looks like this class's output (magic and version). */
+  /** Whether {@code b} looks like this class's output (magic and a version it reads). */
   public static boolean isCompact(byte[] b) {
-    return b != null && b.length >= 2 && b[0] == MAGIC && b[1] == VERSION;
+    return b != null && b.length >= 2 && b[0] == MAGIC && (b[1] == VERSION || b[1] == VERSION_1);
   }
 
   private static String decodeInto(byte[] compact, long fromSeq, List<StreamEvent> out, boolean wantRaw) {
     if (!isCompact(compact)) throw new IllegalArgumentException("not a compact answer");
+    boolean times = compact[1] >= 2;
     In in = new In(compact, 2);
     String prefix = in.str();
     long seq = in.zigzag();
@@ -146,18 +151,23 @@ public final class CompactAnswer {
           String args = in.str();
           yield want ? StreamEvent.chunk(seq, toolCall(sb, prefix, index, id, name, args)) : null;
         }
-        case DONE -> want ? StreamEvent.done(seq) : null;
+        case DONE -> {
+          long at = times ? in.varlong() : 0;
+          yield want ? StreamEvent.done(seq, at) : null;
+        }
         case ERROR -> {
           int status = (int) in.zigzag();
           String data = in.str();
-          yield want ? StreamEvent.error(seq, status, data) : null;
+          long at = times ? in.varlong() : 0;
+          yield want ? StreamEvent.error(seq, status, data, at) : null;
         }
         case VERBATIM -> {
           // (verbatim chunks do not count toward the content text the raw prefix refers to, on either side)
           char type = (char) in.varint();
           int status = (int) in.zigzag();
           String data = in.str();
-          yield want ? new StreamEvent(type, seq, status, data) : null;
+          long at = times && type != StreamEvent.CHUNK ? in.varlong() : 0;
+          yield want ? StreamEvent.of(type, seq, status, data, at) : null;
         }
         default -> throw new IllegalArgumentException("compact answer: unknown tag " + tag);
       };
@@ -263,17 +273,18 @@ public final class CompactAnswer {
     void encode(StreamEvent e, Out out, StringBuilder content) {
       String d = e.data();
       if (e.type() == StreamEvent.DONE && e.status() == 200 && DONE_DATA.equals(d)) {
-        out.b(DONE);
+        out.b(DONE).varint(e.endedAt());
         return;
       }
       if (e.type() == StreamEvent.ERROR) {
-        out.b(ERROR).zigzag(e.status()).str(d);
+        out.b(ERROR).zigzag(e.status()).str(d).varint(e.endedAt());
         return;
       }
       if (e.type() == StreamEvent.CHUNK && e.status() == 200 && d.startsWith(prefix) && chunk(d, out, content)) {
         return;
       }
       out.b(VERBATIM).varint(e.type()).zigzag(e.status()).str(d);
+      if (e.type() != StreamEvent.CHUNK) out.varint(e.endedAt());
     }
 
     /** Writes a recognised chunk and returns true, or writes nothing and returns false. */

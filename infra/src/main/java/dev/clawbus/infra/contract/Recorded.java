@@ -25,4 +25,9 @@ public record Recorded(List<StreamEvent> events, String raw, List<JsonObject> st
   public boolean terminal() {
     return !events.isEmpty() && events.get(events.size() - 1).terminal();
   }
+
+  /** When the answer ended (epoch milliseconds), as its terminal event says; 0: not ended, or the event does not say. */
+  public long endedAt() {
+    return terminal() ? events.get(events.size() - 1).endedAt() : 0;
+  }
 }

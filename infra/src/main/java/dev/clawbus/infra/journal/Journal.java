@@ -215,12 +215,15 @@ public final class Journal {
    * Ends a response that nobody runs with an error event (a queued request cancelled, or taken over with a
    * cancel noted): clients waiting on it get the terminal event. Only for a request no run holds: the caller
    * has just moved it to a terminal status.
+   *
+   * @param endedAt when the request ended (epoch milliseconds; the time its record finished at), carried by the event
+   *     so every reader shows the same time; null when unknown
    */
-  public Future<Void> endWithError(String key, int status, String errorJson) {
+  public Future<Void> endWithError(String key, int status, String errorJson, Long endedAt) {
     return readFrom(key, 0).compose(r -> {
       if (r.recorded().terminal()) return Future.succeededFuture();
-      JournalBatch b = new JournalBatch(List.of(StreamEvent.error(r.recorded().lastSeq() + 1, status, errorJson)),
-          "", -1);
+      JournalBatch b = new JournalBatch(List.of(StreamEvent.error(r.recorded().lastSeq() + 1, status, errorJson,
+          endedAt == null ? 0 : endedAt)), "", -1);
       return storeBatch(key, r.batches(), b);
     });
   }

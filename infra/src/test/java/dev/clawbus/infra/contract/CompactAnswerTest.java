@@ -78,13 +78,18 @@ class CompactAnswerTest {
     }
     if (r.nextInt(8) == 0) {
       OpenAiError e = OpenAiError.server(503, "vllm_unavailable", "vLLM failed 3 times; last: \"reset\" ü");
-      events.add(StreamEvent.error(seq[0]++, e.status(), e.body().encode()));
+      events.add(StreamEvent.error(seq[0]++, e.status(), e.body().encode(), endedAt(r)));
     } else {
       chunk.accept(w.finish(calls > 0 ? "tool_calls" : r.nextBoolean() ? "stop" : "length"));
       if (r.nextInt(4) != 0) chunk.accept(w.usage(r.nextInt(60_000), tokens));
-      events.add(StreamEvent.done(seq[0]++));
+      events.add(StreamEvent.done(seq[0]++, endedAt(r)));
     }
     return new Answer(events, raw.toString(), tokens);
+  }
+
+  /** When a generated answer ended: mostly a time of today, sometimes unknown (0), as older events are. */
+  private static long endedAt(Random r) {
+    return r.nextInt(4) == 0 ? 0 : 1_700_000_000_000L + r.nextInt(1_000_000_000);
   }
 
   private static void assertRoundTrip(List<StreamEvent> events, String raw) {
@@ -149,6 +154,53 @@ class CompactAnswerTest {
     assertRoundTrip(List.of(), "");
     assertRoundTrip(List.of(), "raw only \ud800");
     assertRoundTrip(List.of(StreamEvent.error(0, 400, "{\"error\":{}}")), "");
+  }
+
+  @Test
+  void terminalEventsKeepTheirEndTimeExactly() {
+    ChunkWriter w = new ChunkWriter("chatcmpl-1", 1, "m");
+    long t = 1_767_225_599_999L;
+    List<StreamEvent> done = List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("hi")),
+        StreamEvent.done(2, t));
+    assertRoundTrip(done, "hi");
+    assertEquals(t, CompactAnswer.decode(CompactAnswer.encode(done, "hi")).events().get(2).endedAt());
+    assertEquals(t, CompactAnswer.events(CompactAnswer.encode(done, "hi"), 2).get(0).endedAt());
+    assertRoundTrip(List.of(StreamEvent.error(0, 400, "{\"error\":{}}", t)), "");
+    assertRoundTrip(List.of(StreamEvent.chunk(0, w.content("x")), StreamEvent.error(1, 499, "{\"error\":{}}", 1)), "x");
+    // verbatim terminal events carry theirs too; a verbatim chunk has none to carry
+    assertRoundTrip(List.of(new StreamEvent(StreamEvent.CHUNK, 0, 500, w.content("x")),
+        StreamEvent.of(StreamEvent.DONE, 1, 200, "[DONE] ", t), StreamEvent.of('x', 2, 0, "unknown type", t)), "");
+    // only the terminal event pays for the time: the chunks' bytes are the same with or without it
+    List<StreamEvent> timeless = List.of(done.get(0), done.get(1), StreamEvent.done(2));
+    byte[] with = CompactAnswer.encode(done, "hi");
+    byte[] without = CompactAnswer.encode(timeless, "hi");
+    assertEquals(without.length + 5, with.length, "a time of today is a 6-byte varint in place of a 1-byte 0");
+    assertEquals(0, CompactAnswer.decode(without).events().get(2).endedAt());
+  }
+
+  /** Written by version 1 (before terminal events had a time): role, "hi", a verbatim DONE, an error, DONE; raw "hi". */
+  private static final String VERSION_1 = "ca01567b226964223a2263686174636d706c2d31222c226f626a656374223a22636861742e"
+      + "636f6d706c6574696f6e2e6368756e6b222c2263726561746564223a312c226d6f64656c223a226d222c2263686f69636573223a00050"
+      + "20002686909649003075b444f4e455d2008ee070c7b226572726f72223a7b7d7d070200";
+
+  @Test
+  void readsVersion1WithoutEndTimes() {
+    byte[] v1 = java.util.HexFormat.of().parseHex(VERSION_1);
+    assertTrue(CompactAnswer.isCompact(v1));
+    ChunkWriter w = new ChunkWriter("chatcmpl-1", 1, "m");
+    List<StreamEvent> expected = List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("hi")),
+        new StreamEvent(StreamEvent.DONE, 2, 200, "[DONE] "), StreamEvent.error(3, 503, "{\"error\":{}}"),
+        StreamEvent.done(4));
+    Recorded r = CompactAnswer.decode(v1);
+    assertEquals(expected, r.events());
+    assertEquals("hi", r.raw());
+    assertEquals(expected.subList(2, 5), CompactAnswer.events(v1, 2));
+    for (StreamEvent e : r.events()) assertEquals(0, e.endedAt());
+    // what is written now is version 2, and reads back the same
+    byte[] v2 = CompactAnswer.encode(r);
+    assertEquals(CompactAnswer.VERSION, v2[1]);
+    assertEquals(2, CompactAnswer.VERSION);
+    assertEquals(r, CompactAnswer.decode(v2));
   }
 
   @Test

@@ -190,12 +190,13 @@ class JournalTest {
   @Test
   void restoredBatchesAndAnEndingWrittenByWhoeverCancels() throws Exception {
     journal.restore("t/rs-1", 0, new JournalBatch(List.of(StreamEvent.chunk(0, "{}")), "x", -1).encode());
-    await(journal.endWithError("t/rs-1", 499, "{\"error\":{}}"));
+    await(journal.endWithError("t/rs-1", 499, "{\"error\":{}}", 1_767_225_600_123L));
     Recorded r = await(journal.read("t/rs-1")).recorded();
     assertEquals(2, r.events().size());
-    assertEquals(StreamEvent.error(1, 499, "{\"error\":{}}"), r.events().get(1));
+    assertEquals(StreamEvent.error(1, 499, "{\"error\":{}}", 1_767_225_600_123L), r.events().get(1));
+    assertEquals(1_767_225_600_123L, r.events().get(1).endedAt(), "the ending keeps the time the request ended");
     assertEquals("x", r.raw());
-    await(journal.endWithError("t/rs-1", 499, "{\"error\":{}}"));
+    await(journal.endWithError("t/rs-1", 499, "{\"error\":{}}", null));
     assertEquals(2, await(journal.read("t/rs-1")).recorded().events().size(), "an ended answer is not ended twice");
   }
 }
