@@ -147,12 +147,13 @@ public final class RunnerVerticle extends VerticleBase {
   /**
    * Marks the request running on this node, once its record exists (a new request can reach this verticle while
    * the transformer still makes its record: its vLLM call starts meanwhile). A request that never got a record
-   * (a duplicate) fails here: its run ends unseen.
+   * (a duplicate) fails here: its run ends unseen. The run started when this was asked, not when the record let it
+   * be marked: a short answer can end before that, and its record must not say it finished before it started.
    */
   private Future<Lifecycle.Outcome> markStarted(RequestEnvelope env) {
+    long startedAt = System.currentTimeMillis();
     return node.gates().recorded(env.key(), context)
-        .compose(v -> store.apply(env.key(), new Transition.Start(node.member(), node.nodeName(),
-            System.currentTimeMillis())));
+        .compose(v -> store.apply(env.key(), new Transition.Start(node.member(), node.nodeName(), startedAt)));
   }
 
   /**

@@ -217,6 +217,7 @@ class DispatcherServiceTest {
     RequestEnvelope env = envelope("ahead-1", "ahead of its record [[sim words=5]]", node.member(), "none");
     DurabilityGates.Gate gate = startAhead(env, "ahead of its record");
     assertNull(await(node.store().get(env.key())), "vLLM was called before the record was made");
+    Thread.sleep(300); // vLLM has answered by now (5 words at 2,000 tokens/s), before the record exists
     assertTrue(await(node.store().create(RequestRecord.queued(env, node.member(), node.nodeName()))).changed());
     gate.recorded().complete(null);
     Eventually.until(() -> await(node.store().get(env.key())), x -> x != null && x.status() == Status.RUNNING, WAIT);
@@ -225,6 +226,8 @@ class DispatcherServiceTest {
     Eventually.until(() -> deliveredOf(env.key()).stream().anyMatch(StreamEvent::terminal), WAIT);
     RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())), x -> x.status().terminal(), WAIT);
     assertEquals(Status.DONE, r.status());
+    // The run started when vLLM was called, though it could be marked so only once its record existed.
+    assertTrue(r.startedAt() <= r.finishedAt(), "started " + r.startedAt() + ", finished " + r.finishedAt());
   }
 
   /**
