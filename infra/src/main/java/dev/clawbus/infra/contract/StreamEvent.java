@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One client-visible event of a response, as delivered to {@link Addresses#ingress(String)} and kept in the
  * journal. {@code data} is the exact text that follows {@code data: } on the SSE line, so the ingress
- * relays it without re-encoding. Within a node it travels on the bus as itself, in an {@link EventBatch}
- * (immutable, never copied); across the network and in text records as {@link #encode()}'s short string.
+ * relays it without re-encoding. On the bus it travels as a short string ({@link #encode()}): strings
+ * are not copied on local delivery, JSON objects are, and this is once per token.
  *
  * <p>A terminal event may also carry {@link #endedAt()}: when the answer ended, decided once where the event is
  * made, so everything that shows that time (the live stream, a replay, the request's record) shows the same one.
