@@ -88,7 +88,7 @@ class DispatcherServiceTest {
     List<String> runners = List.of(Addresses.runner("r1"), Addresses.runner("r2"));
     for (String r : runners) vertx.deployVerticle(new RunnerVerticle(node, r)).await(30, TimeUnit.SECONDS);
     vertx.deployVerticle(new SchedulerVerticle(node, runners)).await(30, TimeUnit.SECONDS);
-    vertx.eventBus().<EventBatch>consumer(INGRESS, m -> delivered.add(m.body()))
+    vertx.eventBus().<String>consumer(INGRESS, m -> delivered.add(EventBatch.decode(m.body())))
         .completion().await(10, TimeUnit.SECONDS);
   }
 

@@ -16,12 +16,11 @@ import java.util.UUID;
 final class LiveRequests {
   private final Map<String, EventFollower> followers = new HashMap<>();
   private final String address = Addresses.ingress(UUID.randomUUID().toString());
-  private MessageConsumer<EventBatch> consumer;
+  private MessageConsumer<String> consumer;
 
   Future<Void> start(Vertx vertx) {
-    EventBatch.Codec.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(address, msg -> {
-      EventBatch batch = msg.body();
+      EventBatch batch = EventBatch.decode(msg.body());
       EventFollower f = followers.get(batch.requestKey());
       if (f != null) {
         f.deliver(batch);

@@ -140,7 +140,7 @@ class IngressServiceTest {
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 42, "m");
       List<StreamEvent> events = List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("Hi!")),
           StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3));
-      vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, events));
+      vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, events).encode());
     };
     HttpResponse<String> r = post("/v1/chat/completions", chat(true).encode(), "sk-b", "X-Request-Id", "client-id-001");
     assertEquals(200, r.statusCode(), r.body());
@@ -385,7 +385,7 @@ class IngressServiceTest {
       m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", java.util.Map.of()));
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
       vertx.setTimer(4_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
-          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.done(1)))));
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.done(1))).encode()));
     };
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
         .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer sk-a")
@@ -474,10 +474,10 @@ class IngressServiceTest {
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
       // Events that make no Responses event (the role, whitespace held back) are no data for the idle timer.
       vertx.setTimer(1_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
-          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("\n\n"))))));
+          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("\n\n")))).encode()));
       vertx.setTimer(3_500, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 1,
           List.of(StreamEvent.chunk(2, w.content("late")), StreamEvent.chunk(3, w.finish("stop")),
-              StreamEvent.done(4)))));
+              StreamEvent.done(4))).encode()));
     };
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/responses")).timeout(Duration.ofSeconds(30))
         .header("authorization", "Bearer sk-a").POST(HttpRequest.BodyPublishers.ofString(responsesBody(true).encode()))
@@ -517,7 +517,8 @@ class IngressServiceTest {
         Submission s = m.body();
         m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
             java.util.Map.of()));
-        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, 400, overflow))));
+        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, 400, overflow)))
+            .encode());
       };
       JsonObject e = error(post("/v1/responses", responsesBody(stream).encode(), "sk-a"), 400);
       assertEquals("context_length_exceeded", e.getString("code"));
@@ -529,7 +530,7 @@ class IngressServiceTest {
         ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
         vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
             StreamEvent.chunk(1, w.content("part")), StreamEvent.error(2, 503,
-                OpenAiError.server(503, "vllm_unavailable", "vLLM is gone.").body().encode()))));
+                OpenAiError.server(503, "vllm_unavailable", "vLLM is gone.").body().encode()))).encode());
       };
       HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
@@ -545,7 +546,7 @@ class IngressServiceTest {
             java.util.Map.of()));
         OpenAiError c = OpenAiError.cancelled();
         vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, c.status(),
-            c.body().encode()))));
+            c.body().encode()))).encode());
       };
       r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
@@ -625,7 +626,7 @@ class IngressServiceTest {
         ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
         vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
             StreamEvent.chunk(1, w.content("done")), StreamEvent.chunk(2, w.finish("stop")),
-            StreamEvent.done(3, endedAt))));
+            StreamEvent.done(3, endedAt))).encode());
       };
       HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
@@ -670,7 +671,7 @@ class IngressServiceTest {
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
       vertx.setTimer(2_000, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
           List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("later")),
-              StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3)))));
+              StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3))).encode()));
     };
     long start = System.nanoTime();
     List<Long> at = new ArrayList<>();

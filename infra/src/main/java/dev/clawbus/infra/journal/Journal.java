@@ -60,7 +60,6 @@ public final class Journal {
     this.log = log;
     this.retentionMillis = retention.toMillis();
     this.onStored = onStored;
-    EventBatch.Codec.register(vertx.eventBus());
   }
 
   /** Where answers that left memory are read back from. */
@@ -112,7 +111,7 @@ public final class Journal {
 
   /** Sends stored events to the ingress instance that holds the request's client. */
   void deliver(String replyTo, String key, int batch, List<StreamEvent> events) {
-    vertx.eventBus().send(replyTo, new EventBatch(key, batch, events));
+    vertx.eventBus().send(replyTo, new EventBatch(key, batch, events).encode());
   }
 
   /**

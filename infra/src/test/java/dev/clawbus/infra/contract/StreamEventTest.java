@@ -59,16 +59,4 @@ class StreamEventTest {
         StreamEvent.chunk(4, "{}"), StreamEvent.done(5, 1_767_225_600_000L)));
     assertEquals(b, EventBatch.decode(b.encode()));
   }
-
-  /** To another node a batch travels as its text (UTF-8, after whatever the bus wrote before it) and comes out equal. */
-  @Test
-  void acrossTheNetworkABatchTravelsAsItsTextAndComesOutEqual() {
-    EventBatch b = new EventBatch("t/req-1", 7, java.util.List.of(
-        StreamEvent.chunk(3, "{\"a\":\"\u00e9 \u2713 \ud83d\ude00 x:1\\ny\"}"), StreamEvent.done(4, 1_767_225_600_000L)));
-    EventBatch.Codec codec = new EventBatch.Codec();
-    io.vertx.core.buffer.Buffer wire = io.vertx.core.buffer.Buffer.buffer().appendString("header");
-    codec.encodeToWire(wire, b);
-    assertEquals(b, codec.decodeFromWire(6, wire));
-    org.junit.jupiter.api.Assertions.assertSame(b, codec.transform(b), "within a node: the batch itself");
-  }
 }

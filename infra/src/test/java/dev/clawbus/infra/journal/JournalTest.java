@@ -51,8 +51,8 @@ class JournalTest {
     List<Long> publishedBeforeStored = new CopyOnWriteArrayList<>();
     List<Long> checked = new CopyOnWriteArrayList<>();
     String ingress = Addresses.ingress("journal-test");
-    await(vertx.eventBus().<EventBatch>consumer(ingress, m -> {
-      EventBatch batch = m.body();
+    await(vertx.eventBus().<String>consumer(ingress, m -> {
+      EventBatch batch = EventBatch.decode(m.body());
       assertEquals(key, batch.requestKey());
       for (StreamEvent e : batch.events()) {
         live.add(e.encode());
@@ -82,33 +82,11 @@ class JournalTest {
     assertEquals(List.of(), publishedBeforeStored, "every event is in the journal when clients get it");
   }
 
-  /**
-   * Within a node the ingress gets the very events the runner appended: no text form, no copy of any token's JSON
-   * (the text form cost five copies per token).
-   */
-  @Test
-  void withinANodeTheIngressGetsTheAppendedEventsThemselves() throws Exception {
-    String key = "t/no-copy-" + System.nanoTime();
-    List<StreamEvent> got = new CopyOnWriteArrayList<>();
-    String ingress = Addresses.ingress("no-copy-test");
-    await(vertx.eventBus().<EventBatch>consumer(ingress, m -> got.addAll(m.body().events())).completion());
-    JournalWriter w = journal.writer(key, Journal.Read.EMPTY, ingress, null);
-    StreamEvent chunk = StreamEvent.chunk(0, "{\"n\":0}");
-    StreamEvent done = StreamEvent.done(1, 1_767_225_600_000L);
-    vertx.runOnContext(v -> {
-      w.append(chunk);
-      w.append(done);
-    });
-    Eventually.until(() -> got.size() >= 2, WAIT);
-    org.junit.jupiter.api.Assertions.assertSame(chunk, got.get(0));
-    org.junit.jupiter.api.Assertions.assertSame(done, got.get(1));
-  }
-
   @Test
   void nothingIsWrittenOrShownBeforeTheGateOpensAndNothingAfterItFails() throws Exception {
     String ingress = Addresses.ingress("gate-test");
     List<EventBatch> delivered = new CopyOnWriteArrayList<>();
-    await(vertx.eventBus().<EventBatch>consumer(ingress, m -> delivered.add(m.body())).completion());
+    await(vertx.eventBus().<String>consumer(ingress, m -> delivered.add(EventBatch.decode(m.body()))).completion());
     Promise<Void> gate = Promise.promise();
     JournalWriter w = journal.writer("t/gated", Journal.Read.EMPTY, ingress, gate.future());
     vertx.runOnContext(v -> {
@@ -164,7 +142,7 @@ class JournalTest {
     String key = "t/steps-1";
     List<EventBatch> delivered = new CopyOnWriteArrayList<>();
     String ingress = Addresses.ingress("steps-test");
-    await(vertx.eventBus().<EventBatch>consumer(ingress, m -> delivered.add(m.body())).completion());
+    await(vertx.eventBus().<String>consumer(ingress, m -> delivered.add(EventBatch.decode(m.body()))).completion());
     JournalWriter w = journal.writer(key, Journal.Read.EMPTY, ingress, null);
     List<Integer> eventsStoredWhenDurable = new CopyOnWriteArrayList<>();
     Promise<Void> first = Promise.promise();
