@@ -409,6 +409,21 @@ class IngressServiceTest {
   }
 
   /** The context the transformer replies with for a Responses request of this body. */
+  /**
+   * A transformer that queues a Responses request ({@code stream} or not) and sends the events {@code answer} makes
+   * with the request's chunk writer, as one journal batch.
+   */
+  static Consumer<Message<Submission>> answersResponses(boolean stream,
+      java.util.function.Function<ChunkWriter, List<StreamEvent>> answer) {
+    return m -> {
+      Submission s = m.body();
+      m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
+          java.util.Map.of()));
+      List<StreamEvent> events = answer.apply(new ChunkWriter("chatcmpl-" + s.id(), 1, "m"));
+      vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, events).encode());
+    };
+  }
+
   static JsonObject responsesContext(Submission s, JsonObject body) {
     return dev.clawbus.responses.ResponsesRequestTranslator.translate(body, null).context(s.id(), 1).toJson();
   }
@@ -513,25 +528,13 @@ class IngressServiceTest {
     String overflow = new OpenAiError(400, "invalid_request_error", "context_length_exceeded", "input",
         "This model's maximum context length is 10 tokens.").body().encode();
     for (boolean stream : new boolean[] {true, false}) {
-      transformer = m -> {
-        Submission s = m.body();
-        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
-            java.util.Map.of()));
-        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, 400, overflow)))
-            .encode());
-      };
+      transformer = answersResponses(stream, w -> List.of(StreamEvent.error(0, 400, overflow)));
       JsonObject e = error(post("/v1/responses", responsesBody(stream).encode(), "sk-a"), 400);
       assertEquals("context_length_exceeded", e.getString("code"));
 
-      transformer = m -> {
-        Submission s = m.body();
-        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
-            java.util.Map.of()));
-        ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
-        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
-            StreamEvent.chunk(1, w.content("part")), StreamEvent.error(2, 503,
-                OpenAiError.server(503, "vllm_unavailable", "vLLM is gone.").body().encode()))).encode());
-      };
+      transformer = answersResponses(stream, w -> List.of(StreamEvent.chunk(0, w.role()),
+          StreamEvent.chunk(1, w.content("part")), StreamEvent.error(2, 503,
+              OpenAiError.server(503, "vllm_unavailable", "vLLM is gone.").body().encode())));
       HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
       JsonObject response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
@@ -540,14 +543,8 @@ class IngressServiceTest {
       assertEquals("server_error", response.getJsonObject("error").getString("code"));
 
       // A cancellation is not the request's fault: the answer is the response, cancelled.
-      transformer = m -> {
-        Submission s = m.body();
-        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
-            java.util.Map.of()));
-        OpenAiError c = OpenAiError.cancelled();
-        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.error(0, c.status(),
-            c.body().encode()))).encode());
-      };
+      OpenAiError c = OpenAiError.cancelled();
+      transformer = answersResponses(stream, w -> List.of(StreamEvent.error(0, c.status(), c.body().encode())));
       r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
       response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")
@@ -619,15 +616,9 @@ class IngressServiceTest {
   void completedAtIsTheTimeTheTerminalEventCarriesLiveAndReplayed() throws Exception {
     long endedAt = System.currentTimeMillis() - 10_000;
     for (boolean stream : new boolean[] {true, false}) {
-      transformer = m -> {
-        Submission s = m.body();
-        m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, responsesBody(stream)),
-            java.util.Map.of()));
-        ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
-        vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0, List.of(StreamEvent.chunk(0, w.role()),
-            StreamEvent.chunk(1, w.content("done")), StreamEvent.chunk(2, w.finish("stop")),
-            StreamEvent.done(3, endedAt))).encode());
-      };
+      transformer = answersResponses(stream, w -> List.of(StreamEvent.chunk(0, w.role()),
+          StreamEvent.chunk(1, w.content("done")), StreamEvent.chunk(2, w.finish("stop")),
+          StreamEvent.done(3, endedAt)));
       HttpResponse<String> r = post("/v1/responses", responsesBody(stream).encode(), "sk-a");
       assertEquals(200, r.statusCode(), r.body());
       JsonObject response = stream ? frames(r.body()).get(frames(r.body()).size() - 1).getJsonObject("response")

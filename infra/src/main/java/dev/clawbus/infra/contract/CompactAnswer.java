@@ -167,7 +167,7 @@ public final class CompactAnswer {
           int status = (int) in.zigzag();
           String data = in.str();
           long at = times && type != StreamEvent.CHUNK ? in.varlong() : 0;
-          yield want ? StreamEvent.of(type, seq, status, data, at) : null;
+          yield want ? new StreamEvent(type, seq, status, data, at) : null;
         }
         default -> throw new IllegalArgumentException("compact answer: unknown tag " + tag);
       };

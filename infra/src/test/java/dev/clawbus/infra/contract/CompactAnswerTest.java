@@ -169,7 +169,7 @@ class CompactAnswerTest {
     assertRoundTrip(List.of(StreamEvent.chunk(0, w.content("x")), StreamEvent.error(1, 499, "{\"error\":{}}", 1)), "x");
     // verbatim terminal events carry theirs too; a verbatim chunk has none to carry
     assertRoundTrip(List.of(new StreamEvent(StreamEvent.CHUNK, 0, 500, w.content("x")),
-        StreamEvent.of(StreamEvent.DONE, 1, 200, "[DONE] ", t), StreamEvent.of('x', 2, 0, "unknown type", t)), "");
+        new StreamEvent(StreamEvent.DONE, 1, 200, "[DONE] ", t), new StreamEvent('x', 2, 0, "unknown type", t)), "");
     // only the terminal event pays for the time: the chunks' bytes are the same with or without it
     List<StreamEvent> timeless = List.of(done.get(0), done.get(1), StreamEvent.done(2));
     byte[] with = CompactAnswer.encode(done, "hi");

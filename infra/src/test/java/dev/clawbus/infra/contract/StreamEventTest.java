@@ -37,7 +37,7 @@ class StreamEventTest {
     assertNotEquals(StreamEvent.done(9), done);
     assertEquals(StreamEvent.done(9), StreamEvent.done(9, 0));
     assertEquals("d9 200\n[DONE]", StreamEvent.done(9, 0).encode());
-    StreamEvent chunk = StreamEvent.of(StreamEvent.CHUNK, 3, 200, "{}", t);
+    StreamEvent chunk = new StreamEvent(StreamEvent.CHUNK, 3, 200, "{}", t);
     assertEquals(0, chunk.endedAt());
     assertEquals("c3 200\n{}", chunk.encode());
   }
