@@ -106,6 +106,96 @@ public final class CompactAnswer {
     return events;
   }
 
+  /**
+   * The compact events of one journal batch within its bytes (they start at {@code offset}) and the raw-text cut
+   * that comes before them ({@link JournalBatch#truncateTo()}: -1 for none).
+   */
+  public record Part(byte[] bytes, int offset, int truncateTo) {}
+
+  /**
+   * The compact form of consecutive parts (a finished answer's journal batches, in order), made from their bytes
+   * without rendering a single event: it decodes to the same events and raw text as encoding the parts' decoded
+   * events and applied raw text would. An answer is spilled this way once it ends, so that its end does not cost
+   * three renderings of every token's chunk JSON. Null when the parts cannot be joined as they are (chunks with two
+   * different prefixes, or a part of version 1): then decode and {@link #encode} them.
+   *
+   * @throws IllegalArgumentException when a part is not a compact answer
+   */
+  public static byte[] concat(List<Part> parts) {
+    int count = parts.size();
+    int[] starts = new int[count];
+    int[] ends = new int[count];
+    int[] sizes = new int[count];
+    long[] firsts = new long[count];
+    long[] lasts = new long[count];
+    String prefix = null;
+    StringBuilder content = new StringBuilder();
+    StringBuilder raw = new StringBuilder();
+    int total = 0;
+    int eventBytes = 0;
+    for (int i = 0; i < count; i++) {
+      Part p = parts.get(i);
+      byte[] b = p.bytes();
+      if (b.length < p.offset() + 2 || b[p.offset()] != MAGIC) throw new IllegalArgumentException("not a compact answer");
+      if (b[p.offset() + 1] != VERSION) {
+        if (b[p.offset() + 1] == VERSION_1) return null;
+        throw new IllegalArgumentException("not a compact answer");
+      }
+      In in = new In(b, p.offset() + 2);
+      String partPrefix = in.str();
+      long seq = in.zigzag();
+      int n = in.varint();
+      firsts[i] = seq;
+      starts[i] = in.pos;
+      int partContent = content.length();
+      boolean templated = false;
+      for (int k = 0; k < n; k++) {
+        int tag = in.u8();
+        if (tag == SEQ) {
+          seq = in.zigzag();
+          tag = in.u8();
+        }
+        templated |= tag < DONE;
+        in.skipFields(tag, content);
+        seq++;
+      }
+      ends[i] = in.pos;
+      lasts[i] = seq - 1;
+      sizes[i] = n;
+      total += n;
+      eventBytes += ends[i] - starts[i];
+      if (templated) {
+        if (prefix == null) prefix = partPrefix;
+        else if (!prefix.equals(partPrefix)) return null;
+      }
+      int common = in.varint();
+      if (common > content.length() - partContent) throw new IllegalArgumentException("compact answer: raw prefix too long");
+      if (p.truncateTo() >= 0 && p.truncateTo() <= raw.length()) raw.setLength(p.truncateTo());
+      raw.append(content, partContent, partContent + common);
+      in.strInto(raw);
+    }
+    String pre = prefix == null ? "" : prefix;
+    int common = commonPrefix(raw, content);
+    Out out = new Out(32 + pre.length() * 3 + eventBytes + count * 11 + (raw.length() - common) * 3);
+    long first = 0;
+    for (int i = 0; i < count; i++) {
+      if (sizes[i] > 0) {
+        first = firsts[i];
+        break;
+      }
+    }
+    out.b(MAGIC).b(VERSION).str(pre).zigzag(first).varint(total);
+    long expected = first;
+    for (int i = 0; i < count; i++) {
+      if (sizes[i] == 0) continue;
+      if (firsts[i] != expected) out.b(SEQ).zigzag(firsts[i]);
+      out.bytes(parts.get(i).bytes(), starts[i], ends[i]);
+      expected = lasts[i] + 1;
+    }
+    out.varint(common).str(raw, common, raw.length());
+    return out.toArray();
+  }
+
   /** Whether {@code b} looks like this class's output (magic and a version it reads). */
   public static boolean isCompact(byte[] b) {
     return b != null && b.length >= 2 && b[0] == MAGIC && (b[1] == VERSION || b[1] == VERSION_1);
@@ -419,7 +509,7 @@ public final class CompactAnswer {
     return -1;
   }
 
-  private static int commonPrefix(String a, CharSequence b) {
+  private static int commonPrefix(CharSequence a, CharSequence b) {
     int n = Math.min(a.length(), b.length());
     int i = 0;
     while (i < n && a.charAt(i) == b.charAt(i)) i++;
@@ -465,8 +555,15 @@ public final class CompactAnswer {
       return str(s, 0, s.length());
     }
 
+    Out bytes(byte[] b, int from, int to) {
+      ensure(to - from);
+      System.arraycopy(b, from, buf, len, to - from);
+      len += to - from;
+      return this;
+    }
+
     /** {@code s[from, to)} as a varint byte length and WTF-8 bytes. */
-    Out str(String s, int from, int to) {
+    Out str(CharSequence s, int from, int to) {
       int bytes = 0;
       boolean ascii = true;
       for (int i = from; i < to; i++) {
@@ -559,18 +656,78 @@ public final class CompactAnswer {
       int n = varint();
       if (n > b.length - pos) throw truncated();
       int end = pos + n;
-      boolean ascii = true;
-      for (int i = pos; i < end; i++) {
-        if (b[i] < 0) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
+      if (ascii(end)) {
         String s = new String(b, pos, n, java.nio.charset.StandardCharsets.ISO_8859_1);
         pos = end;
         return s;
       }
+      int k = decodeChars(end); // (it may replace the array: read it after)
+      return new String(chars, 0, k);
+    }
+
+    /** As {@link #str}, appended to {@code sb} instead of made a string. */
+    void strInto(StringBuilder sb) {
+      int n = varint();
+      if (n > b.length - pos) throw truncated();
+      int end = pos + n;
+      if (ascii(end)) {
+        sb.ensureCapacity(sb.length() + n);
+        for (int i = pos; i < end; i++) sb.append((char) b[i]);
+        pos = end;
+        return;
+      }
+      int k = decodeChars(end);
+      sb.append(chars, 0, k);
+    }
+
+    void skipStr() {
+      int n = varint();
+      if (n > b.length - pos) throw truncated();
+      pos += n;
+    }
+
+    /** Moves past the fields of an event with {@code tag}; a content delta's text is appended to {@code content}. */
+    void skipFields(int tag, StringBuilder content) {
+      switch (tag) {
+        case CONTENT -> strInto(content);
+        case REASONING, FINISH -> skipStr();
+        case ROLE, KEEPALIVE -> { }
+        case USAGE -> {
+          zigzag();
+          zigzag();
+        }
+        case TOOL_CALL -> {
+          zigzag();
+          skipStr();
+          skipStr();
+          skipStr();
+        }
+        case DONE -> varlong();
+        case ERROR -> {
+          zigzag();
+          skipStr();
+          varlong();
+        }
+        case VERBATIM -> {
+          int type = varint();
+          zigzag();
+          skipStr();
+          if (type != StreamEvent.CHUNK) varlong();
+        }
+        default -> throw new IllegalArgumentException("compact answer: unknown tag " + tag);
+      }
+    }
+
+    private boolean ascii(int end) {
+      for (int i = pos; i < end; i++) {
+        if (b[i] < 0) return false;
+      }
+      return true;
+    }
+
+    /** The WTF-8 bytes up to {@code end} as chars in {@link #chars}; their count. */
+    private int decodeChars(int end) {
+      int n = end - pos;
       if (chars.length < n) chars = new char[Math.max(n, chars.length * 2)];
       int k = 0;
       int i = pos;
@@ -596,7 +753,7 @@ public final class CompactAnswer {
         }
       }
       pos = end;
-      return new String(chars, 0, k);
+      return k;
     }
 
     private static void need(int upTo, int end) {

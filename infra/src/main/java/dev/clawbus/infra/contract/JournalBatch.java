@@ -75,6 +75,44 @@ public record JournalBatch(List<StreamEvent> events, String raw, int truncateTo,
     }
   }
 
+  /** Where a batch's compact events start in its bytes, and its raw-text cut. */
+  static CompactAnswer.Part part(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC || (bytes[1] != PLAIN && bytes[1] != WITH_STEPS)) {
+      throw new IllegalArgumentException("not a journal batch");
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    int truncateTo = in.getInt(2);
+    int offset = HEADER;
+    if (bytes[1] == WITH_STEPS) {
+      if (bytes.length < HEADER + 4) throw new IllegalArgumentException("not a journal batch");
+      int steps = in.getInt(HEADER);
+      if (steps < 0 || steps > bytes.length - HEADER - 4) throw new IllegalArgumentException("not a journal batch");
+      offset = HEADER + 4 + steps;
+    }
+    return new CompactAnswer.Part(bytes, offset, truncateTo);
+  }
+
+  /**
+   * A whole answer's batches, in order, as one {@link CompactAnswer} (its events and applied raw text; the steps
+   * are not kept): joined byte for byte where they can be ({@link CompactAnswer#concat}), else decoded and encoded.
+   *
+   * @throws IllegalArgumentException when one is not a batch
+   */
+  public static byte[] answerOf(List<byte[]> batches) {
+    List<CompactAnswer.Part> parts = new ArrayList<>(batches.size());
+    for (byte[] b : batches) parts.add(part(b));
+    byte[] joined = CompactAnswer.concat(parts);
+    if (joined != null) return joined;
+    List<StreamEvent> events = new ArrayList<>();
+    StringBuilder raw = new StringBuilder();
+    for (byte[] bytes : batches) {
+      JournalBatch b = decode(bytes);
+      events.addAll(b.events());
+      b.applyRaw(raw);
+    }
+    return CompactAnswer.encode(events, raw.toString());
+  }
+
   /** The batch as text for a Kafka record (base64 of {@link #encode}). */
   public static String toText(byte[] encoded) {
     return Base64.getEncoder().encodeToString(encoded);

@@ -2,7 +2,6 @@ package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.Recorded;
@@ -160,33 +159,42 @@ public final class Journal {
       List<StreamEvent> events = new ArrayList<>();
       List<JsonObject> steps = new ArrayList<>();
       StringBuilder raw = new StringBuilder();
-      JournalBatch b0 = JournalBatch.decode(first);
-      events.addAll(b0.events());
-      steps.addAll(b0.steps());
-      b0.applyRaw(raw);
-      int n = from + 1;
-      long limit = (long) from + maxBatches;
-      while (true) {
-        if (n >= limit) return new Read(new Recorded(events, raw.toString(), steps), n);
-        int stride = (int) Math.min(READ_STRIDE, limit - n);
-        Set<String> keys = new HashSet<>();
-        for (int i = n; i < n + stride; i++) keys.add(batchKey(key, i));
-        Map<String, byte[]> found = batches.getAll(keys);
-        int i = n;
-        for (; i < n + stride; i++) {
-          byte[] bytes = found.get(batchKey(key, i));
-          if (bytes == null) break;
-          JournalBatch b = JournalBatch.decode(bytes);
-          events.addAll(b.events());
-          steps.addAll(b.steps());
-          b.applyRaw(raw);
-        }
-        if (i < n + stride) {
-          return new Read(new Recorded(events, raw.toString(), steps), i);
-        }
-        n = i;
+      List<byte[]> found = batchBytes(key, from, first, maxBatches);
+      for (byte[] bytes : found) {
+        JournalBatch b = JournalBatch.decode(bytes);
+        events.addAll(b.events());
+        steps.addAll(b.steps());
+        b.applyRaw(raw);
       }
+      return new Read(new Recorded(events, raw.toString(), steps), from + found.size());
     }, false);
+  }
+
+  /**
+   * The stored bytes of consecutive batches from {@code from} on, at most {@code maxBatches}, until one is missing
+   * (blocking: on a worker). {@code first}: batch {@code from}'s bytes when already read, else null.
+   */
+  private List<byte[]> batchBytes(String key, int from, byte[] first, int maxBatches) {
+    List<byte[]> out = new ArrayList<>();
+    int n = from;
+    if (first != null) {
+      out.add(first);
+      n++;
+    }
+    long limit = (long) from + maxBatches;
+    while (n < limit) {
+      int stride = (int) Math.min(READ_STRIDE, limit - n);
+      Set<String> keys = new HashSet<>();
+      for (int i = n; i < n + stride; i++) keys.add(batchKey(key, i));
+      Map<String, byte[]> found = batches.getAll(keys);
+      for (int i = n; i < n + stride; i++) {
+        byte[] bytes = found.get(batchKey(key, i));
+        if (bytes == null) return out;
+        out.add(bytes);
+      }
+      n += stride;
+    }
+    return out;
   }
 
   /**
@@ -196,13 +204,17 @@ public final class Journal {
    */
   public Future<String> spill(String key, Duration tail) {
     if (log == null || !log.enabled()) return Future.succeededFuture(null);
-    return readFrom(key, 0).compose(read -> {
-      if (read.batches() == 0) return Future.succeededFuture(null);
-      byte[] compact = CompactAnswer.encode(read.recorded());
-      return Future.fromCompletionStage(log.answer(key, compact), vertx.getOrCreateContext())
-          .compose(ref -> expire(key, read.batches(), tail).map(ref));
-    });
+    // The batches are joined as they are stored (compact already), not decoded into every token's chunk JSON and
+    // encoded again: an answer's end costs its bytes, not three renderings of each of its events.
+    return vertx.executeBlocking(() -> {
+      List<byte[]> found = batchBytes(key, 0, null, Integer.MAX_VALUE);
+      return found.isEmpty() ? null : new Spilled(JournalBatch.answerOf(found), found.size());
+    }, false).compose(s -> s == null ? Future.succeededFuture(null)
+        : Future.fromCompletionStage(log.answer(key, s.compact()), vertx.getOrCreateContext())
+            .compose(ref -> expire(key, s.batches(), tail).map(ref)));
   }
+
+  private record Spilled(byte[] compact, int batches) {}
 
   private Future<Void> expire(String key, int count, Duration tail) {
     return vertx.executeBlocking(() -> {

@@ -222,6 +222,99 @@ class CompactAnswerTest {
     assertRoundTrip(events, "x" + text);
   }
 
+  /**
+   * An answer's journal as the writer stores it: its events cut into batches at random points (some empty, some with
+   * tool-loop steps), its raw text cut likewise, some batches first cutting the raw text back (a continuation), and
+   * from the middle on sometimes a gap in the sequence numbers.
+   */
+  private static List<byte[]> batches(Random r, List<StreamEvent> events, String raw) {
+    List<byte[]> out = new ArrayList<>();
+    int e = 0;
+    int t = 0;
+    long shift = 0;
+    while (e < events.size() || t < raw.length() || out.isEmpty()) {
+      int ne = Math.min(events.size() - e, r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(40));
+      int nt = Math.min(raw.length() - t, r.nextInt(3) == 0 ? 0 : r.nextInt(200));
+      if (out.size() > 2 && r.nextInt(6) == 0) shift += 1 + r.nextInt(3);
+      List<StreamEvent> slice = new ArrayList<>();
+      for (StreamEvent x : events.subList(e, e + ne)) {
+        slice.add(new StreamEvent(x.type(), x.seq() + shift, x.status(), x.data(), x.endedAt()));
+      }
+      int truncateTo = t > 5 && r.nextInt(10) == 0 ? r.nextInt(t) : -1;
+      List<JsonObject> steps = r.nextInt(10) == 0 ? List.of(new JsonObject().put("step", out.size())) : List.of();
+      out.add(new JournalBatch(slice, raw.substring(t, t + nt), truncateTo, steps).encode());
+      e += ne;
+      t += nt;
+    }
+    return out;
+  }
+
+  /** What the journal's batches say, decoded one by one: the answer a spill must keep. */
+  private static Recorded decodedOneByOne(List<byte[]> batches) {
+    List<StreamEvent> events = new ArrayList<>();
+    StringBuilder raw = new StringBuilder();
+    for (byte[] b : batches) {
+      JournalBatch j = JournalBatch.decode(b);
+      events.addAll(j.events());
+      j.applyRaw(raw);
+    }
+    return new Recorded(events, raw.toString());
+  }
+
+  @Test
+  void anAnswersBatchesJoinedByteForByteDecodeAsTheWholeAnswer() {
+    Random r = new Random(11);
+    for (int i = 0; i < 1_000; i++) {
+      Answer a = generate(r);
+      List<byte[]> batches = batches(r, a.events(), a.raw());
+      List<CompactAnswer.Part> parts = batches.stream().map(JournalBatch::part).toList();
+      byte[] joined = CompactAnswer.concat(parts);
+      assertTrue(joined != null, "one answer's batches share their prefix: joined without decoding");
+      Recorded expected = decodedOneByOne(batches);
+      Recorded back = CompactAnswer.decode(joined);
+      assertEquals(expected.events(), back.events(), "answer " + i);
+      assertEquals(expected.raw(), back.raw(), "answer " + i);
+      assertArrayEquals(joined, JournalBatch.answerOf(batches));
+      if (!expected.events().isEmpty()) {
+        long from = expected.events().get(expected.events().size() / 2).seq();
+        assertEquals(expected.events().stream().filter(x -> x.seq() >= from).toList(), CompactAnswer.events(joined, from));
+      }
+    }
+  }
+
+  @Test
+  void batchesThatCannotBeJoinedAsTheyAreAreDecodedAndEncoded() {
+    ChunkWriter w1 = new ChunkWriter("chatcmpl-1", 1, "m");
+    ChunkWriter w2 = new ChunkWriter("chatcmpl-2", 2, "m");
+    List<byte[]> twoPrefixes = List.of(
+        new JournalBatch(List.of(StreamEvent.chunk(0, w1.role()), StreamEvent.chunk(1, w1.content("a"))), "a", -1).encode(),
+        new JournalBatch(List.of(StreamEvent.chunk(2, w2.content("b")), StreamEvent.done(3, 5)), "b", -1).encode());
+    assertEquals(null, CompactAnswer.concat(twoPrefixes.stream().map(JournalBatch::part).toList()));
+    Recorded r = CompactAnswer.decode(JournalBatch.answerOf(twoPrefixes));
+    assertEquals(decodedOneByOne(twoPrefixes), r);
+
+    // a batch written before terminal events had a time (version 1 inside)
+    byte[] v1 = java.util.HexFormat.of().parseHex(VERSION_1);
+    byte[] oldBatch = new byte[6 + v1.length];
+    oldBatch[0] = JournalBatch.MAGIC;
+    oldBatch[1] = JournalBatch.PLAIN;
+    java.nio.ByteBuffer.wrap(oldBatch).putInt(2, -1);
+    System.arraycopy(v1, 0, oldBatch, 6, v1.length);
+    assertEquals(null, CompactAnswer.concat(List.of(JournalBatch.part(oldBatch))));
+    assertEquals(CompactAnswer.decode(v1), CompactAnswer.decode(JournalBatch.answerOf(List.of(oldBatch))));
+
+    // batches whose only events need no prefix join with any prefix
+    List<byte[]> endOnly = List.of(twoPrefixes.get(0),
+        new JournalBatch(List.of(StreamEvent.error(2, 503, "{\"error\":{}}", 7)), "", -1).encode());
+    byte[] joined = CompactAnswer.concat(endOnly.stream().map(JournalBatch::part).toList());
+    assertTrue(joined != null);
+    assertEquals(decodedOneByOne(endOnly), CompactAnswer.decode(joined));
+
+    assertThrows(IllegalArgumentException.class, () -> JournalBatch.answerOf(List.of(new byte[] {1, 2, 3})));
+    byte[] cut = Arrays.copyOf(twoPrefixes.get(0), twoPrefixes.get(0).length - 1);
+    assertThrows(IllegalArgumentException.class, () -> JournalBatch.answerOf(List.of(cut)));
+  }
+
   @Test
   void corruptInputIsRefusedNotMisread() {
     Answer a = generate(new Random(3));
