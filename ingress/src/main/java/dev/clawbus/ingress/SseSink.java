@@ -15,6 +15,8 @@ import java.util.List;
  * and a client whose socket is full is told apart ({@link #full}) so its follower stops pushing.
  */
 abstract class SseSink implements ResponseSink {
+  /** How often a keepalive timer fired (all sinks of the process; for tests). */
+  static final java.util.concurrent.atomic.AtomicLong KEEPALIVE_LOOKS = new java.util.concurrent.atomic.AtomicLong();
   private final Vertx vertx;
   protected final HttpServerResponse resp;
   private final long keepaliveMillis;
@@ -49,11 +51,16 @@ abstract class SseSink implements ResponseSink {
     timer = vertx.setTimer(Math.max(1, delay), t -> {
       timer = -1;
       if (finished) return;
+      KEEPALIVE_LOOKS.incrementAndGet();
       long idle = System.currentTimeMillis() - lastWrite;
-      if (idle >= keepaliveMillis && !resp.writeQueueFull()) {
-        Buffer b = Buffer.buffer(96);
-        keepalive(b);
-        write(b);
+      if (idle >= keepaliveMillis) {
+        // A full socket needs no keepalive (it holds data the client has not read yet): look again a period later,
+        // not every millisecond while the client does not read.
+        if (!resp.writeQueueFull()) {
+          Buffer b = Buffer.buffer(96);
+          keepalive(b);
+          write(b);
+        }
         idle = 0;
       }
       armKeepalive(keepaliveMillis - idle);
@@ -67,7 +74,9 @@ abstract class SseSink implements ResponseSink {
       return ResponseSink.super.acceptAll(events);
     }
     if (finished) return true;
-    Buffer b = Buffer.buffer(events.size() * 256);
+    int bytes = 0;
+    for (StreamEvent e : events) bytes += e.data().length() + 32; // enough for ASCII data: the frame around it is 13 bytes and the seq
+    Buffer b = SseBytes.buffer(bytes);
     StreamEvent last = null;
     for (StreamEvent e : events) {
       append(b, e);
@@ -91,7 +100,7 @@ abstract class SseSink implements ResponseSink {
       HttpErrors.send(resp, e.status(), e.data());
       return true;
     }
-    Buffer b = Buffer.buffer(e.data().length() + 24);
+    Buffer b = SseBytes.buffer(e.data().length() + 32);
     append(b, e);
     write(b);
     if (e.terminal()) {
