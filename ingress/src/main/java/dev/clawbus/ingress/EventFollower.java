@@ -32,8 +32,13 @@ final class EventFollower {
   static final long POLL_MILLIS = 100;
   static final long LIVE_CHECK_MILLIS = 1_000;
   static final int CATCH_UP_BATCHES = 16;
-  /** At most this much event data goes to the client's socket before the follower looks whether it is full. */
-  static final int SLICE_CHARS = 128 * 1024;
+  /**
+   * At most this much event data goes to the client's socket before the follower looks whether it is full. Small,
+   * because "full" in Vert.x 5 ({@code writeQueueFull}) counts writes, not bytes: once Netty's buffer is past its
+   * high-water mark, Vert.x queues 16 more writes (on the heap) before it says full. A client that does not read
+   * holds at most about 17 slices there (~300 KB), where 128 K slices let each hold ~2.4 MB.
+   */
+  static final int SLICE_CHARS = 16 * 1024;
   /** The largest slice handed to a client's socket in one write (all followers of the process; for tests). */
   static final java.util.concurrent.atomic.AtomicLong LARGEST_SLICE = new java.util.concurrent.atomic.AtomicLong();
   /** Nothing new in memory for this long: look in the archive too (the answer may have left memory). */

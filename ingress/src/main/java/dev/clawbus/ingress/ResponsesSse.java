@@ -53,7 +53,7 @@ final class ResponsesSse extends SseSink implements ResponsesSink {
 
   private void flush(Buffer b) {
     if (frames.length() == 0) return;
-    b.appendString(frames.toString());
+    SseBytes.utf8(b, frames);
     frames.setLength(0);
   }
 }

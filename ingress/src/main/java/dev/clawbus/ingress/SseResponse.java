@@ -25,14 +25,20 @@ final class SseResponse extends SseSink {
 
   @Override
   protected void keepalive(Buffer b) {
-    b.appendString("data: ").appendString(writer.keepalive()).appendString("\n\n");
+    SseBytes.ascii(b, SseBytes.DATA);
+    SseBytes.utf8(b, writer.keepalive());
+    SseBytes.ascii(b, SseBytes.END);
   }
 
   @Override
   protected void append(Buffer b, StreamEvent e) {
     if (e.type() != StreamEvent.ERROR) {
-      b.appendString("id: ").appendString(Long.toString(e.seq())).appendString("\n");
+      SseBytes.ascii(b, SseBytes.ID);
+      SseBytes.decimal(b, e.seq());
+      SseBytes.ascii(b, SseBytes.NL);
     }
-    b.appendString("data: ").appendString(e.data()).appendString("\n\n");
+    SseBytes.ascii(b, SseBytes.DATA);
+    SseBytes.utf8(b, e.data());
+    SseBytes.ascii(b, SseBytes.END);
   }
 }
