@@ -330,6 +330,10 @@ class IngressServiceTest {
           Duration.ofSeconds(30));
       readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content));
     }
+    // Vert.x 5 says a socket is full only once 16 writes wait behind Netty's buffer: a client that does not read
+    // holds up to 17 slices on the heap, which must stay a few hundred KB (40 such clients: ~12 MB, not ~100 MB).
+    assertTrue(17L * EventFollower.SLICE_CHARS <= 300 * 1024,
+        "17 slices of " + EventFollower.SLICE_CHARS + " characters held per paused client");
     long largest = EventFollower.LARGEST_SLICE.get();
     assertTrue(largest <= EventFollower.SLICE_CHARS + 2_500,
         "at most one slice (" + EventFollower.SLICE_CHARS + " characters) handed to the socket at once, not ~24 MB: "
