@@ -33,6 +33,12 @@ final class EventFollower {
   static final long LIVE_CHECK_MILLIS = 1_000;
   static final int CATCH_UP_BATCHES = 16;
   /**
+   * One read of the journal brings at most about this much event data (a few slices): a client that reads slowly
+   * through a long answer, or catches up after a pause, has only what it can take rebuilt from the compact journal,
+   * not the rest of the answer again at every drain.
+   */
+  static final int STEP_CHARS = 128 * 1024;
+  /**
    * At most this much event data goes to the client's socket before the follower looks whether it is full. Small,
    * because "full" in Vert.x 5 ({@code writeQueueFull}) counts writes, not bytes: once Netty's buffer is past its
    * high-water mark, Vert.x queues 16 more writes (on the heap) before it says full. A client that does not read
@@ -139,12 +145,13 @@ final class EventFollower {
    */
   private void step(java.util.function.Consumer<Boolean> then) {
     int from = nextBatch;
-    journal.readFrom(key, from, CATCH_UP_BATCHES).onComplete(ar -> {
+    journal.eventsFrom(key, from, last, CATCH_UP_BATCHES, STEP_CHARS).onComplete(ar -> {
       boolean more = false;
       if (!closed && ar.succeeded()) {
-        more = ar.result().batches() > nextBatch;
-        nextBatch = Math.max(nextBatch, ar.result().batches());
-        if (!deliverAll(ar.result().recorded().events())) {
+        Journal.Slice slice = ar.result();
+        more = slice.nextBatch() > nextBatch || slice.more();
+        nextBatch = Math.max(nextBatch, slice.nextBatch());
+        if (!deliverAll(slice.events())) {
           nextBatch = Math.min(nextBatch, from); // cut short by a full socket: the rest is read again
         } else if (!more) {
           checkArchive();

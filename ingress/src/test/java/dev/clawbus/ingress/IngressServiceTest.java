@@ -668,9 +668,15 @@ class IngressServiceTest {
       Submission s = m.body();
       m.reply(new Submission.Queued("chatcmpl-" + s.id(), 1, "m", responsesContext(s, body), java.util.Map.of()));
       ChunkWriter w = new ChunkWriter("chatcmpl-" + s.id(), 1, "m");
-      vertx.setTimer(2_000, t -> vertx.eventBus().send(s.replyTo(), new EventBatch(s.key(), 0,
-          List.of(StreamEvent.chunk(0, w.role()), StreamEvent.chunk(1, w.content("later")),
-              StreamEvent.chunk(2, w.finish("stop")), StreamEvent.done(3))).encode()));
+      // through the journal, as a run writes: stored, then sent live (a batch sent live only is lost to a follower
+      // that was reading the journal at that moment, which no run does)
+      var writer = node.journal().writer(s.key(), dev.clawbus.infra.journal.Journal.Read.EMPTY, s.replyTo(), null);
+      vertx.setTimer(2_000, t -> {
+        writer.append(StreamEvent.chunk(0, w.role()));
+        writer.append(StreamEvent.chunk(1, w.content("later")));
+        writer.append(StreamEvent.chunk(2, w.finish("stop")));
+        writer.append(StreamEvent.done(3));
+      });
     };
     long start = System.nanoTime();
     List<Long> at = new ArrayList<>();

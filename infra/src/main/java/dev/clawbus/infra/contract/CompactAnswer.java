@@ -95,15 +95,28 @@ public final class CompactAnswer {
   /** Everything {@code compact} holds: the events in order and the raw text. */
   public static Recorded decode(byte[] compact) {
     List<StreamEvent> events = new ArrayList<>();
-    String raw = decodeInto(compact, Long.MIN_VALUE, events, true);
+    String raw = decodeInto(compact, 0, Long.MIN_VALUE, events, true, Integer.MAX_VALUE, null);
     return new Recorded(events, raw);
   }
 
   /** The events with {@code seq >= fromSeq} (how a client resumes), without rebuilding the others' text. */
   public static List<StreamEvent> events(byte[] compact, long fromSeq) {
     List<StreamEvent> events = new ArrayList<>();
-    decodeInto(compact, fromSeq, events, false);
+    decodeInto(compact, 0, fromSeq, events, false, Integer.MAX_VALUE, null);
     return events;
+  }
+
+  /**
+   * Adds to {@code out} the events of the compact answer at {@code offset} whose seq is above {@code afterSeq}, until
+   * their data reach {@code maxChars} (at least one event): how a follower reads a long batch a slice at a time,
+   * without rebuilding the text of the events before or after the slice.
+   *
+   * @return true when the answer's last event was reached, false when the budget stopped it first
+   */
+  public static boolean eventsAfter(byte[] bytes, int offset, long afterSeq, int maxChars, List<StreamEvent> out) {
+    boolean[] cut = new boolean[1];
+    decodeInto(bytes, offset, afterSeq == Long.MAX_VALUE ? afterSeq : afterSeq + 1, out, false, maxChars, cut);
+    return !cut[0];
   }
 
   /**
@@ -156,7 +169,7 @@ public final class CompactAnswer {
           tag = in.u8();
         }
         templated |= tag < DONE;
-        in.skipFields(tag, content);
+        in.skipFields(tag, content, true);
         seq++;
       }
       ends[i] = in.pos;
@@ -201,15 +214,24 @@ public final class CompactAnswer {
     return b != null && b.length >= 2 && b[0] == MAGIC && (b[1] == VERSION || b[1] == VERSION_1);
   }
 
-  private static String decodeInto(byte[] compact, long fromSeq, List<StreamEvent> out, boolean wantRaw) {
-    if (!isCompact(compact)) throw new IllegalArgumentException("not a compact answer");
-    boolean times = compact[1] >= 2;
-    In in = new In(compact, 2);
+  /**
+   * Decodes the events with seq ≥ {@code fromSeq} into {@code out}, and the raw text when {@code wantRaw}; without the
+   * raw text, stops once the events' data reach {@code maxChars} before the last event ({@code cut[0]} set).
+   */
+  private static String decodeInto(byte[] compact, int offset, long fromSeq, List<StreamEvent> out, boolean wantRaw,
+      int maxChars, boolean[] cut) {
+    if (compact == null || compact.length < offset + 2 || compact[offset] != MAGIC
+        || (compact[offset + 1] != VERSION && compact[offset + 1] != VERSION_1)) {
+      throw new IllegalArgumentException("not a compact answer");
+    }
+    boolean times = compact[offset + 1] >= 2;
+    In in = new In(compact, offset + 2);
     String prefix = in.str();
     long seq = in.zigzag();
     int n = in.varint();
     StringBuilder content = wantRaw ? new StringBuilder() : null;
     StringBuilder sb = new StringBuilder(256);
+    long chars = 0;
     for (int i = 0; i < n; i++) {
       int tag = in.u8();
       if (tag == SEQ) {
@@ -217,6 +239,11 @@ public final class CompactAnswer {
         tag = in.u8();
       }
       boolean want = seq >= fromSeq;
+      if (!want && content == null) {
+        in.skipFields(tag, null, times); // an event before the wanted ones: walked over, nothing made of it
+        seq++;
+        continue;
+      }
       StreamEvent e = switch (tag) {
         case CONTENT, REASONING -> {
           String text = in.str();
@@ -261,8 +288,14 @@ public final class CompactAnswer {
         }
         default -> throw new IllegalArgumentException("compact answer: unknown tag " + tag);
       };
-      if (e != null) out.add(e);
       seq++;
+      if (e == null) continue;
+      out.add(e);
+      chars += e.data().length();
+      if (!wantRaw && chars >= maxChars && i < n - 1) {
+        cut[0] = true;
+        return null;
+      }
     }
     if (!wantRaw) return null;
     int common = in.varint();
@@ -686,10 +719,15 @@ public final class CompactAnswer {
       pos += n;
     }
 
-    /** Moves past the fields of an event with {@code tag}; a content delta's text is appended to {@code content}. */
-    void skipFields(int tag, StringBuilder content) {
+    /**
+     * Moves past the fields of an event with {@code tag}; a content delta's text is appended to {@code content} (when
+     * not null). {@code times}: terminal events carry their end time (version 2).
+     */
+    void skipFields(int tag, StringBuilder content, boolean times) {
       switch (tag) {
-        case CONTENT -> strInto(content);
+        case CONTENT -> {
+          if (content == null) skipStr(); else strInto(content);
+        }
         case REASONING, FINISH -> skipStr();
         case ROLE, KEEPALIVE -> { }
         case USAGE -> {
@@ -702,17 +740,19 @@ public final class CompactAnswer {
           skipStr();
           skipStr();
         }
-        case DONE -> varlong();
+        case DONE -> {
+          if (times) varlong();
+        }
         case ERROR -> {
           zigzag();
           skipStr();
-          varlong();
+          if (times) varlong();
         }
         case VERBATIM -> {
           int type = varint();
           zigzag();
           skipStr();
-          if (type != StreamEvent.CHUNK) varlong();
+          if (times && type != StreamEvent.CHUNK) varlong();
         }
         default -> throw new IllegalArgumentException("compact answer: unknown tag " + tag);
       }

@@ -93,6 +93,17 @@ public record JournalBatch(List<StreamEvent> events, String raw, int truncateTo,
   }
 
   /**
+   * Adds to {@code out} the events of a stored batch whose seq is above {@code afterSeq}, until their data reach
+   * {@code maxChars} (see {@link CompactAnswer#eventsAfter}); true when the batch's last event was reached.
+   *
+   * @throws IllegalArgumentException when {@code bytes} are not a batch
+   */
+  public static boolean eventsAfter(byte[] bytes, long afterSeq, int maxChars, List<StreamEvent> out) {
+    CompactAnswer.Part p = part(bytes);
+    return CompactAnswer.eventsAfter(bytes, p.offset(), afterSeq, maxChars, out);
+  }
+
+  /**
    * A whole answer's batches, in order, as one {@link CompactAnswer} (its events and applied raw text; the steps
    * are not kept): joined byte for byte where they can be ({@link CompactAnswer#concat}), else decoded and encoded.
    *

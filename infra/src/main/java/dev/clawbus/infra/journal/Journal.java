@@ -130,28 +130,48 @@ public final class Journal {
 
   /**
    * What is recorded from batch {@code from} on ({@code raw} then holds only those batches' text), and the
-   * batch count: how a follower reads what is new. Only memory: a follower that finds nothing for long reads
-   * {@link #read} instead.
+   * batch count (where a writer continues). Only memory; followers read {@link #eventsFrom} instead.
    */
   public Future<Read> readFrom(String key, int from) {
-    return readFrom(key, from, Integer.MAX_VALUE);
-  }
-
-  /** As {@link #readFrom(String, int)}, at most {@code maxBatches} batches (a client catching up, in steps). */
-  public Future<Read> readFrom(String key, int from, int maxBatches) {
     if (from == Read.ARCHIVED) return Future.succeededFuture(new Read(new Recorded(List.of(), ""), from));
     // Most reads find nothing new: one async get says so without a worker thread; the strided getAll below
     // fans out to many partitions and runs on a worker.
     return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
         ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), from))
-        : maxBatches <= 1 ? Future.succeededFuture(one(from, first)) : readAll(key, from, first, maxBatches));
+        : readAll(key, from, first, Integer.MAX_VALUE));
   }
 
-  private static Read one(int n, byte[] bytes) {
-    JournalBatch b = JournalBatch.decode(bytes);
-    StringBuilder raw = new StringBuilder();
-    b.applyRaw(raw);
-    return new Read(new Recorded(new ArrayList<>(b.events()), raw.toString(), b.steps()), n + 1);
+  /**
+   * A slice of what is recorded for a follower: events after a sequence number, from at most a few batches and up to
+   * a character budget. {@code nextBatch}: where to read next (the batch the budget stopped in, when it did).
+   * {@code more}: the budget stopped the read (more is stored right there).
+   */
+  public record Slice(List<StreamEvent> events, int nextBatch, boolean more) {}
+
+  /**
+   * The events after {@code afterSeq} from batch {@code from} on: at most {@code maxBatches} batches, and no more
+   * events than reach {@code maxChars} of data. Events at or before {@code afterSeq} and those past the budget are
+   * walked over, not rebuilt: a client that reads slowly through a long answer costs what it reads. Only memory.
+   */
+  public Future<Slice> eventsFrom(String key, int from, long afterSeq, int maxBatches, int maxChars) {
+    if (from == Read.ARCHIVED) return Future.succeededFuture(new Slice(List.of(), from, false));
+    return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
+        ? Future.succeededFuture(new Slice(List.of(), from, false))
+        : vertx.executeBlocking(() -> {
+          List<StreamEvent> events = new ArrayList<>();
+          List<byte[]> found = maxBatches <= 1 ? List.of(first) : batchBytes(key, from, first, maxBatches);
+          int n = from;
+          long chars = 0;
+          for (byte[] bytes : found) {
+            int before = events.size();
+            boolean whole = JournalBatch.eventsAfter(bytes, afterSeq, (int) Math.max(1, maxChars - chars), events);
+            for (int i = before; i < events.size(); i++) chars += events.get(i).data().length();
+            if (!whole) return new Slice(events, n, true);
+            n++;
+            if (chars >= maxChars) break;
+          }
+          return new Slice(events, n, false);
+        }, false));
   }
 
   private Future<Read> readAll(String key, int from, byte[] first, int maxBatches) {

@@ -282,6 +282,47 @@ class CompactAnswerTest {
     }
   }
 
+  /**
+   * A follower reads a long batch a slice at a time: each read brings the events after where the client is, at least
+   * one and not past the budget by more than one event, and the slices put together are exactly the events after
+   * the start (of both versions).
+   */
+  @Test
+  void aBatchIsReadASliceAtATimeAfterWhereTheClientIs() {
+    Random r = new Random(17);
+    List<byte[]> forms = new ArrayList<>();
+    List<List<StreamEvent>> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Answer a = generate(r);
+      forms.add(CompactAnswer.encode(a.events(), a.raw()));
+      expected.add(a.events());
+    }
+    forms.add(java.util.HexFormat.of().parseHex(VERSION_1));
+    expected.add(CompactAnswer.decode(forms.get(forms.size() - 1)).events());
+    for (int i = 0; i < forms.size(); i++) {
+      List<StreamEvent> all = expected.get(i);
+      long after = all.isEmpty() || r.nextBoolean() ? -1 : all.get(r.nextInt(all.size())).seq();
+      int budget = 1 + r.nextInt(3_000);
+      List<StreamEvent> got = new ArrayList<>();
+      long cursor = after;
+      for (int reads = 0; ; reads++) {
+        assertTrue(reads <= all.size() + 1, "every read moves on");
+        List<StreamEvent> slice = new ArrayList<>();
+        boolean whole = CompactAnswer.eventsAfter(forms.get(i), 0, cursor, budget, slice);
+        int chars = slice.stream().mapToInt(e -> e.data().length()).sum();
+        if (!slice.isEmpty()) {
+          assertTrue(chars - slice.get(slice.size() - 1).data().length() < budget, "the budget, plus one event at most");
+        }
+        got.addAll(slice);
+        if (whole) break;
+        assertFalse(slice.isEmpty(), "a cut read brought something");
+        cursor = slice.get(slice.size() - 1).seq();
+      }
+      final long from = after;
+      assertEquals(all.stream().filter(e -> e.seq() > from).toList(), got, "answer " + i);
+    }
+  }
+
   @Test
   void batchesThatCannotBeJoinedAsTheyAreAreDecodedAndEncoded() {
     ChunkWriter w1 = new ChunkWriter("chatcmpl-1", 1, "m");

@@ -166,7 +166,7 @@ class JournalTest {
     Eventually.until(() -> !delivered.isEmpty(), WAIT);
     Thread.sleep(100); // shows that something does not happen: no second delivery follows
     assertEquals(1, delivered.size(), "a batch of steps alone is not delivered to clients");
-    Recorded oneBatch = await(journal.readFrom(key, await(journal.read(key)).batches() - 1, 1)).recorded();
+    Recorded oneBatch = await(journal.readFrom(key, await(journal.read(key)).batches() - 1)).recorded();
     assertEquals(List.of("result"), oneBatch.steps().stream().map(j -> j.getString("k")).toList());
     JournalBatch copy = JournalBatch.decode(new JournalBatch(List.of(), "", -1, r.steps()).encode());
     assertEquals(r.steps(), copy.steps());
@@ -198,5 +198,46 @@ class JournalTest {
     assertEquals("x", r.raw());
     await(journal.endWithError("t/rs-1", 499, "{\"error\":{}}", null));
     assertEquals(2, await(journal.read("t/rs-1")).recorded().events().size(), "an ended answer is not ended twice");
+  }
+
+  /**
+   * A follower reads what is new in slices: events after where its client is, from a batch on, at most a few batches
+   * and a character budget at a time; following the slices' {@code nextBatch} and last seq reads every event once.
+   */
+  @Test
+  void aFollowerReadsTheJournalInSlicesAfterWhereItsClientIs() throws Exception {
+    String key = "t/slices-1";
+    long seq = 0;
+    List<StreamEvent> all = new java.util.ArrayList<>();
+    for (int b = 0; b < 6; b++) {
+      List<StreamEvent> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 50 * (b + 1); i++) batch.add(StreamEvent.chunk(seq++, "{\"n\":\"" + "x".repeat(90) + seq + "\"}"));
+      if (b == 5) batch.add(StreamEvent.done(seq++));
+      all.addAll(batch);
+      journal.restore(key, b, new JournalBatch(batch, "", -1).encode());
+    }
+    List<StreamEvent> got = new java.util.ArrayList<>();
+    int next = 0;
+    long last = -1;
+    int reads = 0;
+    while (true) {
+      Journal.Slice s = await(journal.eventsFrom(key, next, last, 3, 5_000));
+      reads++;
+      assertTrue(reads < 100, "every read moves on");
+      int chars = s.events().stream().mapToInt(e -> e.data().length()).sum();
+      assertTrue(chars <= 5_000 + 200, "a slice keeps to its budget (plus one event): " + chars);
+      for (StreamEvent e : s.events()) assertTrue(e.seq() > last, "only what is after the client");
+      got.addAll(s.events());
+      if (!s.events().isEmpty()) last = s.events().get(s.events().size() - 1).seq();
+      if (s.events().isEmpty() && !s.more() && s.nextBatch() == next) break;
+      next = s.nextBatch();
+    }
+    assertEquals(all, got);
+    assertTrue(reads > 10, "read in slices, not at once: " + reads);
+    // from the middle of a batch on: nothing before the client's seq comes back
+    Journal.Slice mid = await(journal.eventsFrom(key, 2, 200, 16, Integer.MAX_VALUE));
+    assertEquals(all.subList(201, all.size()), mid.events());
+    assertEquals(6, mid.nextBatch());
+    assertEquals(List.of(), await(journal.eventsFrom(key, 6, last, 16, 5_000)).events(), "nothing new");
   }
 }
