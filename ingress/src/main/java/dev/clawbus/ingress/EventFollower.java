@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flow control: when the client's socket takes no more, the follower stops pushing and drops what arrives
  * live (the journal has it); when the socket drains it reads the journal from where the client is, at most
- * {@link #CATCH_UP_BATCHES} batches at a time, and goes live again once it has caught up. A client that never
- * reads costs its socket's buffers and nothing more; one that reads again gets the exact stream. A batch goes to the
+ * {@link #STEP_CHARS} of event data from at most {@link #CATCH_UP_BATCHES} batches at a time (what comes before
+ * the client or after that budget is walked over, not rebuilt), and goes live again once it has caught up. A client
+ * that never reads costs its socket's buffers and nothing more; one that reads again gets the exact stream. A batch
+ * goes to the
  * socket in slices of at most {@link #SLICE_CHARS} characters of event data, the socket checked after each: a batch
  * that is a whole long answer (a fast backend fills one while the previous write is in flight) must not land in the
  * socket's write queue at once, where a client that stops reading would keep it in memory; what is left of it is

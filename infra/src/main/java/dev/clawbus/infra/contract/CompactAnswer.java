@@ -149,7 +149,9 @@ public final class CompactAnswer {
     for (int i = 0; i < count; i++) {
       Part p = parts.get(i);
       byte[] b = p.bytes();
-      if (b.length < p.offset() + 2 || b[p.offset()] != MAGIC) throw new IllegalArgumentException("not a compact answer");
+      if (b.length < p.offset() + 2 || b[p.offset()] != MAGIC) {
+        throw new IllegalArgumentException("not a compact answer");
+      }
       if (b[p.offset() + 1] != VERSION) {
         if (b[p.offset() + 1] == VERSION_1) return null;
         throw new IllegalArgumentException("not a compact answer");
@@ -182,7 +184,9 @@ public final class CompactAnswer {
         else if (!prefix.equals(partPrefix)) return null;
       }
       int common = in.varint();
-      if (common > content.length() - partContent) throw new IllegalArgumentException("compact answer: raw prefix too long");
+      if (common > content.length() - partContent) {
+        throw new IllegalArgumentException("compact answer: raw prefix too long");
+      }
       if (p.truncateTo() >= 0 && p.truncateTo() <= raw.length()) raw.setLength(p.truncateTo());
       raw.append(content, partContent, partContent + common);
       in.strInto(raw);

@@ -277,7 +277,8 @@ class CompactAnswerTest {
       assertArrayEquals(joined, JournalBatch.answerOf(batches));
       if (!expected.events().isEmpty()) {
         long from = expected.events().get(expected.events().size() / 2).seq();
-        assertEquals(expected.events().stream().filter(x -> x.seq() >= from).toList(), CompactAnswer.events(joined, from));
+        assertEquals(expected.events().stream().filter(x -> x.seq() >= from).toList(),
+            CompactAnswer.events(joined, from));
       }
     }
   }
@@ -311,7 +312,8 @@ class CompactAnswerTest {
         boolean whole = CompactAnswer.eventsAfter(forms.get(i), 0, cursor, budget, slice);
         int chars = slice.stream().mapToInt(e -> e.data().length()).sum();
         if (!slice.isEmpty()) {
-          assertTrue(chars - slice.get(slice.size() - 1).data().length() < budget, "the budget, plus one event at most");
+          assertTrue(chars - slice.get(slice.size() - 1).data().length() < budget,
+              "the budget, plus one event at most");
         }
         got.addAll(slice);
         if (whole) break;
@@ -329,7 +331,8 @@ class CompactAnswerTest {
     ChunkWriter w1 = new ChunkWriter("chatcmpl-1", 1, "m");
     ChunkWriter w2 = new ChunkWriter("chatcmpl-2", 2, "m");
     List<byte[]> twoPrefixes = List.of(
-        new JournalBatch(List.of(StreamEvent.chunk(0, w1.role()), StreamEvent.chunk(1, w1.content("a"))), "a", -1).encode(),
+        new JournalBatch(List.of(StreamEvent.chunk(0, w1.role()), StreamEvent.chunk(1, w1.content("a"))), "a", -1)
+            .encode(),
         new JournalBatch(List.of(StreamEvent.chunk(2, w2.content("b")), StreamEvent.done(3, 5)), "b", -1).encode());
     assertEquals(null, CompactAnswer.concat(twoPrefixes.stream().map(JournalBatch::part).toList()));
     Recorded r = CompactAnswer.decode(JournalBatch.answerOf(twoPrefixes));
