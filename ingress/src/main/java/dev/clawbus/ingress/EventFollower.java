@@ -77,6 +77,9 @@ final class EventFollower {
   private boolean checkingArchive;
   /** The archive's answer was cut short by a full socket: read it again as soon as the socket drains. */
   private boolean archiveCut;
+  /** The compact form of an answer that left memory, held while the client reads it (null: not read from there). */
+  private byte[] archived;
+  private boolean archiveQueued;
   private long lastArchiveCheck;
   private boolean closed;
   private Runnable onClose = () -> {};
@@ -198,7 +201,8 @@ final class EventFollower {
 
   /**
    * Nothing new in memory for a while: the answer may have ended and left memory (a client that stopped reading
-   * for longer than the memory tail, or resumes late). The whole journal is read, from the archive if need be.
+   * for longer than the memory tail, or resumes late). Its compact form is fetched from the archive once and held
+   * while the client reads it, a slice at a time.
    */
   private void checkArchive() {
     long now = System.currentTimeMillis();
@@ -209,13 +213,37 @@ final class EventFollower {
         || now - lastArchiveCheck < ARCHIVE_CHECK_MILLIS))) {
       return;
     }
-    checkingArchive = true;
     lastArchiveCheck = now;
-    journal.read(key).onComplete(ar -> {
+    if (archived != null) {
+      if (!archiveQueued) deliverArchived();
+      return;
+    }
+    checkingArchive = true;
+    journal.archived(key).onComplete(ar -> {
       checkingArchive = false;
-      if (closed || ar.failed()) return;
-      if (ar.result().batches() == Journal.Read.ARCHIVED) archiveCut = !deliverAll(ar.result().recorded().events());
+      if (closed || ar.failed() || ar.result() == null) return;
+      archived = ar.result();
+      deliverArchived();
     });
+  }
+
+  /**
+   * The next slice of the archived answer after where the client is; the next one after it on the event loop's next
+   * turn, until the socket is full (then again when it drains) or the answer's end went out (the follower closes).
+   */
+  private void deliverArchived() {
+    if (closed || paused) return;
+    List<StreamEvent> slice = new java.util.ArrayList<>();
+    boolean whole = dev.clawbus.infra.contract.CompactAnswer.eventsAfter(archived, 0, last, STEP_CHARS, slice);
+    archiveCut = !deliverAll(slice);
+    if (!archiveCut && !whole && !closed) {
+      archiveCut = true; // more to come: the next look goes straight on from the held answer
+      archiveQueued = true;
+      vertx.runOnContext(v -> {
+        archiveQueued = false;
+        deliverArchived();
+      });
+    }
   }
 
   /**

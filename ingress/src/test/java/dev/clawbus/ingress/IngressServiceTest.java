@@ -267,6 +267,53 @@ class IngressServiceTest {
     }
   }
 
+  /**
+   * A client that reads an answer which already left memory (the archive has it) reads it slowly: its compact form is
+   * fetched once and held while the client reads, a slice at a time, not fetched and decoded whole again at every
+   * drain of its socket; the client gets the exact stream.
+   */
+  @Test
+  void aSlowReaderOfAnArchivedAnswerHasItFetchedOnce() throws Exception {
+    int events = 12_000;
+    String chunkText = "a".repeat(2_000);
+    RequestEnvelope env = new RequestEnvelope("archived-slow", "team-a", Api.CHAT, "m", "chatcmpl-archived-slow", 1,
+        true, false, false, "none", "split", new JsonObject(), 1000, 0, node.member(), null, null, null, 0);
+    RequestRecord rec = RequestRecord.queued(env, node.member(), "n");
+    ChunkWriter w = ChunkWriter.of(env);
+    List<StreamEvent> answer = new ArrayList<>();
+    for (long seq = 0; seq < events; seq++) answer.add(StreamEvent.chunk(seq, w.content(seq + ":" + chunkText)));
+    answer.add(StreamEvent.done(events));
+    byte[] compact = dev.clawbus.infra.contract.CompactAnswer.encode(answer, "");
+    java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    node.journal().archive(key -> {
+      if (!key.equals(rec.key())) return io.vertx.core.Future.succeededFuture(null);
+      fetches.incrementAndGet();
+      return io.vertx.core.Future.succeededFuture(compact);
+    });
+    try {
+      transformer = m -> m.reply(new Submission.Attach(rec.key(), rec, java.util.Map.of()));
+      long pausesBefore = EventFollower.PAUSES.get();
+      try (java.net.Socket socket = slowReader()) {
+        dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
+            Duration.ofSeconds(30));
+        // halfway through, the client stops reading again until its socket is full once more
+        readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content), () -> {
+          long now = EventFollower.PAUSES.get();
+          try {
+            dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > now, Duration.ofSeconds(30));
+          } catch (Exception e) {
+            throw new AssertionError("the socket never filled again", e);
+          }
+        });
+      }
+      long pauses = EventFollower.PAUSES.get() - pausesBefore;
+      assertTrue(pauses >= 2, "the socket filled again while it was read (drains to go on from): " + pauses);
+      assertEquals(1, fetches.get(), "the archived answer fetched once, held while it was read");
+    } finally {
+      node.journal().archive(key -> io.vertx.core.Future.succeededFuture(null));
+    }
+  }
+
   /** A client on a small receive buffer that sent a streamed chat request and reads nothing yet. */
   private java.net.Socket slowReader() throws Exception {
     java.net.Socket socket = new java.net.Socket();
@@ -284,6 +331,12 @@ class IngressServiceTest {
   /** Reads the SSE stream to its end: events 0..{@code events} each once, in order; each content checked. */
   private static void readExactStream(java.net.Socket socket, int events,
       java.util.function.BiConsumer<Long, String> content) throws Exception {
+    readExactStream(socket, events, content, () -> {});
+  }
+
+  /** As above; {@code halfway} runs once, when half the events were read (the client stops reading meanwhile). */
+  private static void readExactStream(java.net.Socket socket, int events,
+      java.util.function.BiConsumer<Long, String> content, Runnable halfway) throws Exception {
     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
         java.nio.charset.StandardCharsets.UTF_8));
     long expected = 0;
@@ -293,6 +346,7 @@ class IngressServiceTest {
       if (line.startsWith("id: ")) {
         assertEquals(expected, Long.parseLong(line.substring(4)), "every event once, in order");
         expected++;
+        if (expected == events / 2) halfway.run();
       } else if (line.startsWith("data: {")) {
         JsonObject c = new JsonObject(line.substring(6));
         String text = c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content");

@@ -2,6 +2,7 @@ package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.JournalBatch;
 import dev.clawbus.infra.contract.Recorded;
@@ -36,9 +37,12 @@ public final class Journal {
   /** Batches are read this many keys at a time until one is missing. */
   private static final int READ_STRIDE = 32;
 
-  /** Where a finished answer is read back from once its batches left memory: null when it is not archived. */
+  /**
+   * Where a finished answer is read back from once its batches left memory: its {@link CompactAnswer} form, null
+   * when it is not archived.
+   */
   public interface Archive {
-    Future<Recorded> fetch(String key);
+    Future<byte[]> fetch(String key);
   }
 
   private final Vertx vertx;
@@ -125,7 +129,17 @@ public final class Journal {
   /** Everything recorded for {@code key}, in order: from memory, or from the archive once it left memory. */
   public Future<Read> read(String key) {
     return readFrom(key, 0).compose(r -> r.batches() > 0 ? Future.succeededFuture(r)
-        : archive.fetch(key).map(a -> a == null ? r : new Read(a, Read.ARCHIVED)));
+        : archive.fetch(key).map(a -> a == null ? r : new Read(CompactAnswer.decode(a), Read.ARCHIVED)));
+  }
+
+  /**
+   * The compact form of an answer that left memory, as archived (null while its batches are still in memory, or
+   * when it is not archived): what a follower reads an old answer from, a slice at a time
+   * ({@link CompactAnswer#eventsAfter}), instead of the whole answer decoded.
+   */
+  public Future<byte[]> archived(String key) {
+    return onContext(batches.getAsync(batchKey(key, 0))).compose(first -> first != null
+        ? Future.succeededFuture(null) : archive.fetch(key));
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventLogRecord;
 import dev.clawbus.infra.contract.JournalBatch;
-import dev.clawbus.infra.contract.Recorded;
 import dev.clawbus.infra.journal.EventLog;
 import dev.clawbus.infra.kafka.RecordFetcher;
 import io.vertx.core.Future;
@@ -115,8 +114,11 @@ public final class NodeServices implements AutoCloseable {
   /** Cluster-wide admission: queue limits and rpm/tpm per tenant. */
   public ClusterLimits limits() { return limits; }
 
-  /** A finished answer that left memory, read back from Kafka where its record says it is (null: not there). */
-  private Future<Recorded> archived(String key) {
+  /**
+   * A finished answer that left memory, read back from Kafka where its record says it is, in its compact form (null:
+   * not there).
+   */
+  private Future<byte[]> archived(String key) {
     return store.get(key).compose(rec -> {
       if (rec == null || rec.answerRef() == null) return Future.succeededFuture(null);
       String[] ref = rec.answerRef().split(":");
@@ -124,7 +126,9 @@ public final class NodeServices implements AutoCloseable {
         if (!(EventLogRecord.decode(text) instanceof EventLogRecord.Answer a)) {
           throw new IllegalStateException("no answer at " + rec.answerRef());
         }
-        return CompactAnswer.decode(JournalBatch.fromText(a.compact()));
+        byte[] compact = JournalBatch.fromText(a.compact());
+        if (!CompactAnswer.isCompact(compact)) throw new IllegalStateException("no answer at " + rec.answerRef());
+        return compact;
       });
     });
   }
