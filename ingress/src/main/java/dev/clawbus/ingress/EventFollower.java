@@ -1,11 +1,13 @@
 package dev.clawbus.ingress;
 
+import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
 import dev.clawbus.infra.contract.StreamEvent;
 import dev.clawbus.infra.journal.Journal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -233,11 +235,11 @@ final class EventFollower {
    */
   private void deliverArchived() {
     if (closed || paused) return;
-    List<StreamEvent> slice = new java.util.ArrayList<>();
-    boolean whole = dev.clawbus.infra.contract.CompactAnswer.eventsAfter(archived, 0, last, STEP_CHARS, slice);
-    archiveCut = !deliverAll(slice);
-    if (!archiveCut && !whole && !closed) {
-      archiveCut = true; // more to come: the next look goes straight on from the held answer
+    List<StreamEvent> slice = new ArrayList<>();
+    boolean whole = CompactAnswer.eventsAfter(archived, 0, last, STEP_CHARS, slice);
+    boolean delivered = deliverAll(slice);
+    archiveCut = !delivered || !whole; // something is left: the next look goes straight on from the held answer
+    if (delivered && !whole && !closed && !archiveQueued) {
       archiveQueued = true;
       vertx.runOnContext(v -> {
         archiveQueued = false;

@@ -113,15 +113,26 @@ public record JournalBatch(List<StreamEvent> events, String raw, int truncateTo,
     List<CompactAnswer.Part> parts = new ArrayList<>(batches.size());
     for (byte[] b : batches) parts.add(part(b));
     byte[] joined = CompactAnswer.concat(parts);
-    if (joined != null) return joined;
+    return joined != null ? joined : CompactAnswer.encode(recorded(batches));
+  }
+
+  /**
+   * What consecutive stored batches record, decoded: their events and steps in order, and the raw text they leave
+   * (each batch's cut applied before its text).
+   *
+   * @throws IllegalArgumentException when one is not a batch
+   */
+  public static Recorded recorded(List<byte[]> batches) {
     List<StreamEvent> events = new ArrayList<>();
+    List<JsonObject> steps = new ArrayList<>();
     StringBuilder raw = new StringBuilder();
     for (byte[] bytes : batches) {
       JournalBatch b = decode(bytes);
       events.addAll(b.events());
+      steps.addAll(b.steps());
       b.applyRaw(raw);
     }
-    return CompactAnswer.encode(events, raw.toString());
+    return new Recorded(events, raw.toString(), steps);
   }
 
   /** The batch as text for a Kafka record (base64 of {@link #encode}). */

@@ -11,7 +11,6 @@ import dev.clawbus.infra.contract.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -173,7 +172,7 @@ public final class Journal {
         ? Future.succeededFuture(new Slice(List.of(), from, false))
         : vertx.executeBlocking(() -> {
           List<StreamEvent> events = new ArrayList<>();
-          List<byte[]> found = maxBatches <= 1 ? List.of(first) : batchBytes(key, from, first, maxBatches);
+          List<byte[]> found = batchBytes(key, from, first, maxBatches);
           int n = from;
           long chars = 0;
           for (byte[] bytes : found) {
@@ -190,17 +189,8 @@ public final class Journal {
 
   private Future<Read> readAll(String key, int from, byte[] first, int maxBatches) {
     return vertx.executeBlocking(() -> {
-      List<StreamEvent> events = new ArrayList<>();
-      List<JsonObject> steps = new ArrayList<>();
-      StringBuilder raw = new StringBuilder();
       List<byte[]> found = batchBytes(key, from, first, maxBatches);
-      for (byte[] bytes : found) {
-        JournalBatch b = JournalBatch.decode(bytes);
-        events.addAll(b.events());
-        steps.addAll(b.steps());
-        b.applyRaw(raw);
-      }
-      return new Read(new Recorded(events, raw.toString(), steps), from + found.size());
+      return new Read(JournalBatch.recorded(found), from + found.size());
     }, false);
   }
 
