@@ -19,6 +19,8 @@ import com.openai.models.chat.completions.ChatCompletionMessage;
 import dev.clawbus.app.TestNodes.Sse;
 import dev.clawbus.infra.cluster.ClusterSetup;
 import dev.clawbus.infra.config.ClawbusConfig;
+import dev.clawbus.infra.contract.EventLogRecord;
+import dev.clawbus.infra.contract.TimelineEvent;
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.contract.exec.ExecAudit;
 import dev.clawbus.infra.kafka.LocalPorts;
@@ -397,10 +399,11 @@ class NodeHostsEndToEndTest {
 
     List<String> timeline = KafkaRecords.read(serve.config().kafka(), Topics.EVENTS, ("team-x/" + id)::equals,
         l -> l.stream().anyMatch(v -> v.contains("\"kind\":\"exec\"")));
-    JsonObject exec = timeline.stream().map(JsonObject::new).filter(j -> j.containsKey("timeline"))
-        .map(j -> j.getJsonObject("timeline")).filter(t -> "exec".equals(t.getString("kind"))).findFirst()
+    TimelineEvent exec = timeline.stream().flatMap(v -> EventLogRecord.decodeAll(v).stream())
+        .filter(e -> e instanceof EventLogRecord.Timeline).map(e -> ((EventLogRecord.Timeline) e).event())
+        .filter(t -> "exec".equals(t.kind())).findFirst()
         .orElseThrow(() -> new AssertionError("no exec timeline event in " + timeline));
-    assertTrue(exec.getString("detail").startsWith("node buildbox: ls -> exit 0 in "), exec.getString("detail"));
+    assertTrue(exec.detail().startsWith("node buildbox: ls -> exit 0 in "), exec.detail());
   }
 
   @Test

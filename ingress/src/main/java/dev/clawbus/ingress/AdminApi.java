@@ -333,7 +333,9 @@ final class AdminApi {
             List<Timeline.Entry> entries = new ArrayList<>(recs.size());
             for (KafkaRange.Rec r : recs) {
               try {
-                entries.add(new Timeline.Entry(r.timestamp(), EventLogRecord.decode(r.value())));
+                for (EventLogRecord rec : EventLogRecord.decodeAll(r.value())) {
+                  entries.add(new Timeline.Entry(r.timestamp(), rec));
+                }
               } catch (IllegalArgumentException e) {
                 LOG.warn("unreadable {} record at {}@{}", Topics.EVENTS, r.partition(), r.offset());
               }

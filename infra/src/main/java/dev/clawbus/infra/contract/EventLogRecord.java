@@ -14,7 +14,11 @@ import java.util.List;
  *   <li>{@code {"timeline":{"at","kind","node","detail"}}}: what happened that is not a state change (an attempt
  *       failed, a continuation, a takeover, an exec step);</li>
  *   <li>{@code {"answer":"<base64 CompactAnswer>"}}: a finished answer, written once when it ends; after the
- *       journal's memory tail it is read back from here.</li>
+ *       journal's memory tail it is read back from here. Always a record of its own: its position is its
+ *       reference ({@code partition:offset}).</li>
+ *   <li>{@code {"group":[record, record…]}}: several of the above of one request, in the order they happened
+ *       (the {@link dev.clawbus.infra.journal.EventLog} writes a request's changes behind, one record per request
+ *       per flush). {@link #decodeAll} reads any record as the list of what it holds.</li>
  * </ul>
  */
 public sealed interface EventLogRecord {
@@ -54,15 +58,55 @@ public sealed interface EventLogRecord {
     }
   }
 
+  /** Several records of one request, oldest first; never nested, never an {@link Answer}. */
+  record Group(List<EventLogRecord> records) implements EventLogRecord {
+    public Group {
+      for (EventLogRecord r : records) {
+        if (r instanceof Group || r instanceof Answer) {
+          throw new IllegalArgumentException("a group holds states, batches and timeline events only");
+        }
+      }
+    }
+
+    public String encode() {
+      StringBuilder sb = new StringBuilder("{\"group\":[");
+      for (int i = 0; i < records.size(); i++) {
+        if (i > 0) sb.append(',');
+        sb.append(records.get(i).encode());
+      }
+      return sb.append("]}").toString();
+    }
+  }
+
   /** IllegalArgumentException when the text is none of the forms. */
   static EventLogRecord decode(String text) {
-    JsonObject j;
+    return decode(parse(text));
+  }
+
+  /**
+   * What a record holds, oldest first: the records of a {@link Group}, or the record itself. IllegalArgumentException
+   * when the text (or a member of its group) is none of the forms.
+   */
+  static List<EventLogRecord> decodeAll(String text) {
+    EventLogRecord r = decode(text);
+    return r instanceof Group g ? g.records() : List.of(r);
+  }
+
+  private static JsonObject parse(String text) {
     try {
-      j = new JsonObject(text);
+      return new JsonObject(text);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not JSON");
     }
+  }
+
+  private static EventLogRecord decode(JsonObject j) {
     try {
+      if (j.getValue("group") instanceof JsonArray g) {
+        List<EventLogRecord> out = new ArrayList<>(g.size());
+        for (int i = 0; i < g.size(); i++) out.add(decode(g.getJsonObject(i)));
+        return new Group(out);
+      }
       if (j.getValue("state") instanceof JsonObject s) return new State(RequestRecord.fromJson(s));
       if (j.getValue("batches") instanceof JsonArray a) {
         List<Numbered> out = new ArrayList<>(a.size());

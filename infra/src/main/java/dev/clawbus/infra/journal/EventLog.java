@@ -20,18 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's writer of Kafka {@link Topics#EVENTS}: every request state change, journal batch and timeline
- * event, so a lone node rebuilds its memory after a restart and operators see a request's history. Journal
- * batches are written behind, coalesced into one record per request per {@link #FLUSH_MILLIS} (a record per
- * token would queue behind the producer's sender); any other record of a request first flushes that request's
- * pending batches, so the log never shows a state ahead of its batches. Thread-safe: shared by all verticles of
- * a node. A null producer (no Kafka: durability off in tests) makes it a no-op.
+ * event, so a lone node rebuilds its memory after a restart and operators see a request's history. All of them are
+ * written behind: what a request does within {@link #FLUSH_MILLIS} becomes one record, in the order it happened
+ * (an {@link EventLogRecord.Group} when it is more than one thing), and all requests' records go to the producer
+ * together at each flush. A record per change (about ten per request) made the broker's produce path the largest
+ * single cost of a request; a state is never ahead of its batches in the log, since they travel in one record. A
+ * finished answer is a record of its own (its position is its reference), written after what is pending of its
+ * request. Thread-safe: shared by all verticles of a node. A null producer (no Kafka: durability off in tests) makes
+ * it a no-op.
  */
 public final class EventLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   static final long FLUSH_MILLIS = 50;
 
   private final Producer<String, String> producer;
-  private final Map<String, List<EventLogRecord.Numbered>> pending = new LinkedHashMap<>();
+  /** What each request did since the last flush, oldest first; consecutive batches share one entry. */
+  private final Map<String, List<EventLogRecord>> pending = new LinkedHashMap<>();
   private final ScheduledExecutorService timer;
 
   public EventLog(Producer<String, String> producer) {
@@ -55,8 +59,18 @@ public final class EventLog implements AutoCloseable {
 
   public synchronized void batch(String key, int n, byte[] batch) {
     if (producer == null) return;
-    pending.computeIfAbsent(key, k -> new ArrayList<>(4))
-        .add(new EventLogRecord.Numbered(n, JournalBatch.toText(batch)));
+    addBatch(pending.computeIfAbsent(key, k -> new ArrayList<>(4)), n, batch);
+  }
+
+  private static void addBatch(List<EventLogRecord> records, int n, byte[] batch) {
+    EventLogRecord.Numbered numbered = new EventLogRecord.Numbered(n, JournalBatch.toText(batch));
+    if (!records.isEmpty() && records.get(records.size() - 1) instanceof EventLogRecord.Batches b) {
+      b.batches().add(numbered);
+    } else {
+      List<EventLogRecord.Numbered> batches = new ArrayList<>(4);
+      batches.add(numbered);
+      records.add(new EventLogRecord.Batches(batches));
+    }
   }
 
   /**
@@ -66,12 +80,12 @@ public final class EventLog implements AutoCloseable {
    */
   public synchronized CompletableFuture<Void> batchAcknowledged(String key, int n, byte[] batch) {
     if (producer == null) return CompletableFuture.completedFuture(null);
-    List<EventLogRecord.Numbered> batches = pending.remove(key);
-    if (batches == null) batches = new ArrayList<>(1);
-    batches.add(new EventLogRecord.Numbered(n, JournalBatch.toText(batch)));
+    List<EventLogRecord> records = pending.remove(key);
+    if (records == null) records = new ArrayList<>(1);
+    addBatch(records, n, batch);
     CompletableFuture<Void> acked = new CompletableFuture<>();
     try {
-      producer.send(new ProducerRecord<>(Topics.EVENTS, key, new EventLogRecord.Batches(batches).encode()),
+      producer.send(new ProducerRecord<>(Topics.EVENTS, key, one(records).encode()),
           (md, err) -> {
             if (err == null) acked.complete(null); else acked.completeExceptionally(err);
           });
@@ -82,11 +96,11 @@ public final class EventLog implements AutoCloseable {
   }
 
   public synchronized void state(RequestRecord record) {
-    send(record.key(), new EventLogRecord.State(record));
+    behind(record.key(), new EventLogRecord.State(record));
   }
 
   public synchronized void timeline(String key, TimelineEvent event) {
-    send(key, new EventLogRecord.Timeline(event));
+    behind(key, new EventLogRecord.Timeline(event));
   }
 
   /** A finished answer, whole; completes with its position ({@code partition:offset}) once Kafka has it. */
@@ -108,10 +122,9 @@ public final class EventLog implements AutoCloseable {
     return ref;
   }
 
-  private void send(String key, EventLogRecord rec) {
+  private void behind(String key, EventLogRecord rec) {
     if (producer == null) return;
-    flush(key, pending.remove(key));
-    write(key, rec.encode());
+    pending.computeIfAbsent(key, k -> new ArrayList<>(4)).add(rec);
   }
 
   private synchronized void flushAll() {
@@ -120,10 +133,15 @@ public final class EventLog implements AutoCloseable {
     pending.clear();
   }
 
-  private void flush(String key, List<EventLogRecord.Numbered> batches) {
-    if (batches != null && !batches.isEmpty()) {
-      write(key, new EventLogRecord.Batches(batches).encode());
+  private void flush(String key, List<EventLogRecord> records) {
+    if (records != null && !records.isEmpty()) {
+      write(key, one(records).encode());
     }
+  }
+
+  /** A request's pending records as one record: itself when it is one thing, else a group. */
+  private static EventLogRecord one(List<EventLogRecord> records) {
+    return records.size() == 1 ? records.get(0) : new EventLogRecord.Group(records);
   }
 
   private void write(String key, String value) {

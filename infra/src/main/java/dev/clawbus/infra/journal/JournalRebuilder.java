@@ -95,7 +95,7 @@ public final class JournalRebuilder {
       while (!end.isEmpty() && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           try {
-            each.accept(r, EventLogRecord.decode(r.value()));
+            for (EventLogRecord rec : EventLogRecord.decodeAll(r.value())) each.accept(r, rec);
           } catch (RuntimeException bad) {
             LOG.warn("skipping unreadable {} record at {}-{}@{}", Topics.EVENTS, r.topic(), r.partition(), r.offset());
           }
