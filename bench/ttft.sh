@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Added time to first token at 1, 64 and 256 concurrent streams, durability on (the default).
 # The simulator answers after TTFT_MS with WORDS tokens at TPS tokens/s; every figure is measured
-# against the very same simulator directly, in alternating rounds.
+# against the very same simulator directly, in alternating rounds. PREWARM=N: N unmeasured full-speed requests per
+# side first (see prewarm in lib.sh).
 source "$(dirname "$0")/lib.sh"
 TTFT_MS="${TTFT_MS:-50}" WORDS="${WORDS:-32}" TPS="${TPS:-500}"
 machine
 start_sim
 start_serve gw "$@"
+prewarm 64
 for c in ${CONCURRENCY:-1 64 256}; do
   n=$(( c == 1 ? 200 : c * 6 ))
   echo
