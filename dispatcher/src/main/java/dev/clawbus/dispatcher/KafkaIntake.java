@@ -78,7 +78,8 @@ final class KafkaIntake {
   }
 
   Future<Void> start() {
-    consumer = KafkaClients.consumer(vertx, node.config().kafka(), Topics.DISPATCHER_GROUP);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.intakeConsumerConfig(node.config().kafka(),
+        Topics.DISPATCHER_GROUP));
     consumer.handler(this::onRecord);
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.exceptionHandler(err -> LOG.warn("Kafka consumer: {}", err.toString()));
