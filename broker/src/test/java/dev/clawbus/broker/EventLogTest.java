@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.infra.contract.Api;
 import dev.clawbus.infra.contract.EventLogRecord;
@@ -94,6 +95,8 @@ class EventLogTest {
     assertEquals(List.of(0, 1), batches.stream().map(EventLogRecord.Numbered::n).toList(),
         "consecutive batches share one entry");
     assertArrayEquals(bytes("second"), JournalBatch.fromText(batches.get(1).base64()));
+    assertTrue(batches.get(0).at() >= since && batches.get(0).at() <= batches.get(1).at(),
+        "each batch carries when it was journaled: " + batches);
     assertEquals("continued", assertInstanceOf(EventLogRecord.Timeline.class, group.get(2)).event().kind());
     assertEquals(Status.RUNNING, assertInstanceOf(EventLogRecord.State.class, group.get(3)).record().status());
 

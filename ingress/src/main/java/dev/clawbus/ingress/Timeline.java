@@ -48,9 +48,11 @@ final class Timeline {
       state(s.record());
     } else if (e.record() instanceof EventLogRecord.Timeline t) {
       events.add(event(t.event().at(), t.event().kind(), t.event().node(), t.event().detail()));
-    } else if (e.record() instanceof EventLogRecord.Batches && !output) {
+    } else if (e.record() instanceof EventLogRecord.Batches b && !output) {
       output = true;
-      events.add(event(e.timestamp(), "output", last == null ? null : last.node(), "first events for its clients journaled"));
+      // When the first batch was journaled; records of earlier versions say only when they were written (the flush).
+      long at = b.batches().isEmpty() || b.batches().get(0).at() <= 0 ? e.timestamp() : b.batches().get(0).at();
+      events.add(event(at, "output", last == null ? null : last.node(), "first events for its clients journaled"));
     }
   }
 

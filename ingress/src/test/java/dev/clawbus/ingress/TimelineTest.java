@@ -79,7 +79,13 @@ class TimelineTest {
     assertEquals(List.of("received", "queued", "durable", "started", "output", "takeover", "requeued", "started",
         "continued", "cancel_requested", "done"), kinds(t.events()));
     assertEquals("chat m, streaming, replay of old-id", t.events().getJsonObject(0).getString("detail"));
-    assertEquals(1_500L, t.events().getJsonObject(4).getLong("at"), "output at the Kafka time of its first batch");
+    assertEquals(1_500L, t.events().getJsonObject(4).getLong("at"),
+        "output at the Kafka time of its first batch when the batch has no time of its own (earlier versions)");
+    Timeline.Entry timed = new Timeline.Entry(1_540, new EventLogRecord.Batches(List.of(
+        new EventLogRecord.Numbered(0, "{}", 1_020), new EventLogRecord.Numbered(1, "{}", 1_030))));
+    Timeline t2 = Timeline.of(List.of(state(q), state(running), timed));
+    assertEquals(1_020L, t2.events().getJsonObject(4).getLong("at"),
+        "output when its first batch was journaled, not when the event log flushed it");
     assertEquals("run 2 on node-b", t.events().getJsonObject(7).getString("detail"));
     assertEquals("answered: 12 prompt + 34 completion tokens", t.events().getJsonObject(10).getString("detail"));
     assertNull(t.events().getJsonObject(10).getJsonObject("error"));

@@ -10,7 +10,8 @@ import java.util.List;
  * lone node rebuilds its memory from after a restart, and that operators read as the request's timeline. One of:
  * <ul>
  *   <li>{@code {"state": RequestRecord}}: every change of the request's record;</li>
- *   <li>{@code {"batches":[{"n":N,"data":"<base64 JournalBatch>"}…]}}: journal batches, coalesced per request;</li>
+ *   <li>{@code {"batches":[{"n":N,"data":"<base64 JournalBatch>","at":T}…]}}: journal batches, coalesced per request
+ *       ({@code at}: when the batch was journaled, epoch milliseconds; absent in records of earlier versions);</li>
  *   <li>{@code {"timeline":{"at","kind","node","detail"}}}: what happened that is not a state change (an attempt
  *       failed, a continuation, a takeover, an exec step);</li>
  *   <li>{@code {"answer":"<base64 CompactAnswer>"}}: a finished answer, written once when it ends; after the
@@ -35,15 +36,24 @@ public sealed interface EventLogRecord {
       StringBuilder sb = new StringBuilder("{\"batches\":[");
       for (int i = 0; i < batches.size(); i++) {
         if (i > 0) sb.append(',');
-        sb.append("{\"n\":").append(batches.get(i).n()).append(",\"data\":\"").append(batches.get(i).base64())
-            .append("\"}");
+        Numbered b = batches.get(i);
+        sb.append("{\"n\":").append(b.n()).append(",\"data\":\"").append(b.base64()).append('"');
+        if (b.at() > 0) sb.append(",\"at\":").append(b.at());
+        sb.append('}');
       }
       return sb.append("]}").toString();
     }
   }
 
-  /** Batch {@code n} of a request, as {@link JournalBatch#toText}. */
-  record Numbered(int n, String base64) {}
+  /**
+   * Batch {@code n} of a request, as {@link JournalBatch#toText}, journaled at {@code at} (epoch milliseconds; 0 when
+   * not known: records of earlier versions).
+   */
+  record Numbered(int n, String base64, long at) {
+    public Numbered(int n, String base64) {
+      this(n, base64, 0);
+    }
+  }
 
   record Timeline(TimelineEvent event) implements EventLogRecord {
     public String encode() {
@@ -112,7 +122,7 @@ public sealed interface EventLogRecord {
         List<Numbered> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
           JsonObject b = a.getJsonObject(i);
-          out.add(new Numbered(b.getInteger("n"), b.getString("data")));
+          out.add(new Numbered(b.getInteger("n"), b.getString("data"), b.getLong("at", 0L)));
         }
         return new Batches(out);
       }

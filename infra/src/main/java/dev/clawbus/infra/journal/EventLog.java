@@ -63,7 +63,8 @@ public final class EventLog implements AutoCloseable {
   }
 
   private static void addBatch(List<EventLogRecord> records, int n, byte[] batch) {
-    EventLogRecord.Numbered numbered = new EventLogRecord.Numbered(n, JournalBatch.toText(batch));
+    EventLogRecord.Numbered numbered = new EventLogRecord.Numbered(n, JournalBatch.toText(batch),
+        System.currentTimeMillis());
     if (!records.isEmpty() && records.get(records.size() - 1) instanceof EventLogRecord.Batches b) {
       b.batches().add(numbered);
     } else {
