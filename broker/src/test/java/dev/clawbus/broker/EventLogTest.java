@@ -15,17 +15,12 @@ import dev.clawbus.infra.contract.Status;
 import dev.clawbus.infra.contract.TimelineEvent;
 import dev.clawbus.infra.contract.Topics;
 import dev.clawbus.infra.journal.EventLog;
-import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.kafka.KafkaRange;
-import dev.clawbus.infra.kafka.KafkaTopics;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,22 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EventLogTest {
   @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-  static KafkaProducer<String, String> producer;
+  static TestBroker broker;
   static KafkaRange range;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = EmbeddedKafka.start(dir, 0);
-    KafkaTopics.ensureBlocking(kafka.bootstrapServers(), 1, Duration.ofSeconds(30));
-    producer = new KafkaProducer<>(new HashMap<>(KafkaClients.producerConfig(kafka.bootstrapServers())));
-    range = new KafkaRange(kafka.bootstrapServers(), Duration.ofSeconds(10));
+    broker = TestBroker.start(dir, 1);
+    range = broker.range();
   }
 
   @AfterAll
   static void stop() {
-    if (producer != null) producer.close(Duration.ofSeconds(5));
-    if (kafka != null) kafka.close();
+    if (broker != null) broker.close();
   }
 
   static RequestRecord queued(String id) {
@@ -76,7 +67,7 @@ class EventLogTest {
     RequestRecord running = a.with(Status.RUNNING, 1, "member-1", "node-1", false, a.updatedAt() + 1,
         a.updatedAt() + 1, null, null);
     String ref;
-    try (EventLog log = new EventLog(producer)) {
+    try (EventLog log = new EventLog(broker.producer())) {
       log.state(a);
       log.batch(a.key(), 0, bytes("first"));
       log.state(b);

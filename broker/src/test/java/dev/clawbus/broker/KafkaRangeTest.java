@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawbus.infra.contract.Topics;
-import dev.clawbus.infra.kafka.KafkaClients;
 import dev.clawbus.infra.kafka.KafkaRange;
-import dev.clawbus.infra.kafka.KafkaTopics;
 import dev.clawbus.infra.kafka.LocalPorts;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,25 +34,23 @@ class KafkaRangeTest {
   static final String SPREAD = "test.range.spread";
   static final long T0 = System.currentTimeMillis() / 60_000 * 60_000 - 10 * 3_600_000L;
   @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  static TestBroker broker;
   static KafkaProducer<String, String> producer;
   static KafkaRange range;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = EmbeddedKafka.start(dir, 0);
-    KafkaTopics.ensureBlocking(kafka.bootstrapServers(), 3, Duration.ofSeconds(30));
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+    broker = TestBroker.start(dir, 3);
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(SPREAD, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
-    producer = new KafkaProducer<>(new HashMap<>(KafkaClients.producerConfig(kafka.bootstrapServers())));
-    range = new KafkaRange(kafka.bootstrapServers(), Duration.ofSeconds(10));
+    producer = broker.producer();
+    range = broker.range();
   }
 
   @AfterAll
   static void stop() {
-    if (producer != null) producer.close();
-    if (kafka != null) kafka.close();
+    if (broker != null) broker.close();
   }
 
   static RecordMetadata send(String topic, String key, long at, String value) throws Exception {

@@ -151,7 +151,7 @@ public final class Journal {
     // fans out to many partitions and runs on a worker.
     return onContext(batches.getAsync(batchKey(key, from))).compose(first -> first == null
         ? Future.succeededFuture(new Read(new Recorded(new ArrayList<>(), ""), from))
-        : readAll(key, from, first, Integer.MAX_VALUE));
+        : readAll(key, from, first));
   }
 
   /**
@@ -187,9 +187,9 @@ public final class Journal {
         }, false));
   }
 
-  private Future<Read> readAll(String key, int from, byte[] first, int maxBatches) {
+  private Future<Read> readAll(String key, int from, byte[] first) {
     return vertx.executeBlocking(() -> {
-      List<byte[]> found = batchBytes(key, from, first, maxBatches);
+      List<byte[]> found = batchBytes(key, from, first, Integer.MAX_VALUE);
       return new Read(JournalBatch.recorded(found), from + found.size());
     }, false);
   }
