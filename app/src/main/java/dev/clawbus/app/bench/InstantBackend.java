@@ -133,23 +133,32 @@ public final class InstantBackend {
         .put("id", model).put("object", "model").put("created", 0).put("owned_by", "vllm").put("root", model)
         .put("max_model_len", maxModelLen))).toBuffer();
     Handler<HttpServerRequest> handler = req -> backend.handle(req, answer, models, maxModelLen);
-    // Vert.x shares one listening socket between servers on the same host and port, but not port 0 (each
-    // instance would get its own): a free port is picked first.
-    int shared;
-    try {
-      shared = port != 0 ? port : freePort(host);
+    if (port != 0) return deployAll(vertx, host, port, instances, handler);
+    return onAFreePort(vertx, host, instances, handler, 5);
+  }
+
+  /**
+   * Vert.x shares one listening socket between servers on the same host and port, but not port 0 (each instance
+   * would get its own; Vert.x 5's HTTP server refuses the negative ports its TCP server shares), so a free port is
+   * picked first. Another socket can take it before the bind: then another is picked.
+   */
+  private static Future<Integer> onAFreePort(Vertx vertx, String host, int instances, Handler<HttpServerRequest> handler,
+      int tries) {
+    int picked;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      picked = s.getLocalPort();
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    Future<Integer> all = deploy(vertx, host, shared, handler);
-    for (int i = 1; i < instances; i++) all = all.compose(p -> deploy(vertx, host, shared, handler));
-    return all;
+    return deployAll(vertx, host, picked, instances, handler).recover(e -> tries > 1 && e instanceof java.net.BindException
+        ? onAFreePort(vertx, host, instances, handler, tries - 1) : Future.failedFuture(e));
   }
 
-  private static int freePort(String host) throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-      return s.getLocalPort();
-    }
+  private static Future<Integer> deployAll(Vertx vertx, String host, int port, int instances,
+      Handler<HttpServerRequest> handler) {
+    Future<Integer> all = deploy(vertx, host, port, handler);
+    for (int i = 1; i < instances; i++) all = all.compose(p -> deploy(vertx, host, port, handler));
+    return all;
   }
 
   private static Future<Integer> deploy(Vertx vertx, String host, int port, Handler<HttpServerRequest> handler) {

@@ -55,8 +55,9 @@ class InstantBackendTest {
     int port = start(InstantBackend.generated("m", 50));
     JsonObject body = new JsonObject().put("model", "m").put("messages", new JsonArray()).put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true));
-    List<String> data = dataLines(post(port, body));
-    assertEquals(50 + 4, data.size(), "role, 50 tokens, finish, usage, [DONE]");
+    String sse = post(port, body);
+    List<String> data = dataLines(sse);
+    assertEquals(50 + 4, data.size(), "role, 50 tokens, finish, usage, [DONE]; got: " + sse);
     JsonObject role = new JsonObject(data.get(0)).getJsonArray("choices").getJsonObject(0);
     assertEquals("assistant", role.getJsonObject("delta").getString("role"));
     StringBuilder text = new StringBuilder();
@@ -73,6 +74,22 @@ class InstantBackendTest {
     assertEquals(53, dataLines(post(port, noUsage)).size());
     JsonObject whole = new JsonObject(post(port, body.copy().put("stream", false)));
     assertEquals(text.toString(), whole.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
+  }
+
+  @Test
+  void itsInstancesShareOneFreePort() throws Exception {
+    int first = InstantBackend.start(vertx, "127.0.0.1", 0, 1, InstantBackend.generated("m", 5), "m", 4096)
+        .await(10, TimeUnit.SECONDS);
+    int second = start(InstantBackend.generated("m", 5));
+    assertTrue(first > 0 && second > 0 && first != second, "each start has a port of its own: " + first + ", " + second);
+    // every one of the second start's instances answers on its port: a new connection per request reaches them in turn
+    HttpClient client = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    for (int i = 0; i < 4; i++) {
+      String models = client.request(new RequestOptions().setHost("127.0.0.1").setPort(second).setURI("/v1/models")
+              .putHeader("connection", "close"))
+          .compose(req -> req.send()).compose(resp -> resp.body()).map(Buffer::toString).await(10, TimeUnit.SECONDS);
+      assertTrue(models.contains("\"max_model_len\":4096"), models);
+    }
   }
 
   @Test
