@@ -1,6 +1,8 @@
 package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
@@ -240,11 +242,31 @@ public final class Journal {
 
   private record Spilled(byte[] compact, int batches) {}
 
-  private Future<Void> expire(String key, int count, Duration tail) {
-    return vertx.executeBlocking(() -> {
-      for (int n = 0; n < count; n++) batches.setTtl(batchKey(key, n), tail.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Gives an answer's batches the memory tail, in one operation: they share one partition ({@link
+   * JournalPartitioning}), and the tail is applied on the backups too.
+   */
+  Future<Void> expire(String key, int count, Duration tail) {
+    Set<String> keys = new HashSet<>();
+    for (int n = 0; n < count; n++) keys.add(batchKey(key, n));
+    return onContext(batches.submitToKeys(keys, new Expire(tail.toMillis()))).mapEmpty();
+  }
+
+  /** Keeps a batch for {@code millis} more (its bytes unchanged); a batch already gone stays gone. */
+  static final class Expire implements EntryProcessor<String, byte[], Void> {
+    private static final long serialVersionUID = 1L;
+    private final long millis;
+
+    Expire(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public Void process(Map.Entry<String, byte[]> entry) {
+      byte[] bytes = entry.getValue();
+      if (bytes != null) ((ExtendedMapEntry<String, byte[]>) entry).setValue(bytes, millis, TimeUnit.MILLISECONDS);
       return null;
-    }, false);
+    }
   }
 
   /**
