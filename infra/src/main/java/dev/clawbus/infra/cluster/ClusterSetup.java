@@ -4,7 +4,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
-import dev.clawbus.infra.journal.JournalPartitioning;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.clawbus.infra.config.ClawbusConfig;
@@ -66,9 +65,6 @@ public final class ClusterSetup {
     c.setProperty("hazelcast.wait.seconds.before.join", "1");
     c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
     c.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
-    // A response's journal batches share its request's partition: a whole answer is read and expired in one
-    // operation. Member-wide, because Hazelcast 5.6's async map operations ignore a map's own strategy.
-    c.setProperty("hazelcast.partitioning.strategy.class", JournalPartitioning.class.getName());
 
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(port);

@@ -243,8 +243,9 @@ public final class Journal {
   private record Spilled(byte[] compact, int batches) {}
 
   /**
-   * Gives an answer's batches the memory tail, in one operation: they share one partition ({@link
-   * JournalPartitioning}), and the tail is applied on the backups too.
+   * Gives an answer's batches the memory tail with one call: Hazelcast runs it as one operation per partition the
+   * batches are in, in parallel, on the backups too (one blocking {@code setTtl} per batch, one after the other on a
+   * worker, took about 200 round trips for an answer paced at 50 tokens/s, stored as about one batch per token).
    */
   Future<Void> expire(String key, int count, Duration tail) {
     Set<String> keys = new HashSet<>();
