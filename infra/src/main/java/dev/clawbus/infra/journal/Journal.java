@@ -1,8 +1,6 @@
 package dev.clawbus.infra.journal;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import dev.clawbus.infra.contract.CompactAnswer;
 import dev.clawbus.infra.contract.EventBatch;
@@ -243,31 +241,17 @@ public final class Journal {
   private record Spilled(byte[] compact, int batches) {}
 
   /**
-   * Gives an answer's batches the memory tail with one call: Hazelcast runs it as one operation per partition the
-   * batches are in, in parallel, on the backups too (one blocking {@code setTtl} per batch, one after the other on a
-   * worker, took about 200 round trips for an answer paced at 50 tokens/s, stored as about one batch per token).
+   * Gives an answer's batches the memory tail, one blocking {@code setTtl} per batch on a worker (backups included).
+   * Two cheaper ways were measured and not kept (bench/README.md, fifth session): one entry processor on all the
+   * keys (Hazelcast runs it as an operation per partition: 19.5 against 6.9 ms of Hazelcast CPU per paced answer in
+   * the run measured), and the
+   * batches in their request's partition with one operation (less CPU, but a later median first token).
    */
   Future<Void> expire(String key, int count, Duration tail) {
-    Set<String> keys = new HashSet<>();
-    for (int n = 0; n < count; n++) keys.add(batchKey(key, n));
-    return onContext(batches.submitToKeys(keys, new Expire(tail.toMillis()))).mapEmpty();
-  }
-
-  /** Keeps a batch for {@code millis} more (its bytes unchanged); a batch already gone stays gone. */
-  static final class Expire implements EntryProcessor<String, byte[], Void> {
-    private static final long serialVersionUID = 1L;
-    private final long millis;
-
-    Expire(long millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public Void process(Map.Entry<String, byte[]> entry) {
-      byte[] bytes = entry.getValue();
-      if (bytes != null) ((ExtendedMapEntry<String, byte[]>) entry).setValue(bytes, millis, TimeUnit.MILLISECONDS);
+    return vertx.executeBlocking(() -> {
+      for (int n = 0; n < count; n++) batches.setTtl(batchKey(key, n), tail.toMillis(), TimeUnit.MILLISECONDS);
       return null;
-    }
+    }, false);
   }
 
   /**
