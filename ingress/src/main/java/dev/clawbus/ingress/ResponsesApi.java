@@ -224,9 +224,12 @@ final class ResponsesApi implements Submitter.Shape<ResponsesSink> {
   private void delete(RoutingContext ctx) {
     stopThen(ctx, now -> new Transition.Delete(ErrorInfo.of(OpenAiError.cancelled()), now), s -> {
       // A finished answer leaves memory now; one that was still queued or running ends cancelled, and its journal
-      // leaves memory with the usual tail once it has ended.
+      // leaves memory with the usual tail once it has ended. An answer whose journal has ended counts as finished
+      // even if its record does not say so yet: its client can have the whole answer a moment before the run's end
+      // is recorded.
       Future<Void> forgotten = s.record().status().terminal() ? journal.forget(s.key()).otherwiseEmpty()
-          : Future.succeededFuture();
+          : journal.read(s.key()).compose(r -> r.recorded().terminal() ? journal.forget(s.key())
+              : Future.<Void>succeededFuture()).otherwiseEmpty();
       return forgotten.map(x -> new JsonObject().put("id", s.context().responseId()).put("object", "response.deleted")
           .put("deleted", true).encode());
     });
