@@ -244,8 +244,8 @@ public final class Journal {
    * Gives an answer's batches the memory tail, one blocking {@code setTtl} per batch on a worker (backups included).
    * Two cheaper ways were measured and not kept (bench/README.md, fifth session): one entry processor on all the
    * keys (Hazelcast runs it as an operation per partition: 19.5 against 6.9 ms of Hazelcast CPU per paced answer in
-   * the run measured), and the
-   * batches in their request's partition with one operation (less CPU, but a later median first token).
+   * the run measured), and the batches in their request's partition with one operation (less CPU, but a later
+   * median first token).
    */
   Future<Void> expire(String key, int count, Duration tail) {
     return vertx.executeBlocking(() -> {

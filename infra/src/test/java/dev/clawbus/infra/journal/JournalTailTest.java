@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An archived answer's memory tail, on two real members: given to all its batches, it holds on the backups too, so the promoted copies of a killed member's batches expire with the tail, not the retention.
+ * An archived answer's memory tail, on two real members: given to all its batches, it holds on the backups too, so
+ * the promoted copies of a killed member's batches expire with the tail, not the retention.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class JournalTailTest {
