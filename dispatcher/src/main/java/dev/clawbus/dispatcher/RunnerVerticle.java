@@ -293,7 +293,8 @@ public final class RunnerVerticle extends VerticleBase {
   private void archive(String key) {
     JournalWriter w = writers.remove(key);
     Future<Void> stored = w == null ? Future.succeededFuture() : w.drained();
-    stored.compose(v -> journal.spill(key, Duration.ofSeconds(config.journalMemorySeconds())))
+    stored.compose(v -> journal.spill(key, Duration.ofSeconds(config.journalMemorySeconds()), w == null ? null
+            : w.stored()))
         .compose(ref -> ref == null ? Future.succeededFuture()
             : store.apply(key, new Transition.AnswerSpilled(ref, System.currentTimeMillis())).mapEmpty())
         .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()));

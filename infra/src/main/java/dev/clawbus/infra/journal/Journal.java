@@ -97,7 +97,11 @@ public final class Journal {
    * behind, coalesced).
    */
   Future<Void> storeBatch(String key, int n, JournalBatch batch) {
-    byte[] bytes = batch.encode();
+    return storeBatch(key, n, batch, batch.encode());
+  }
+
+  /** As {@link #storeBatch(String, int, JournalBatch)}, with the batch already encoded ({@code bytes}). */
+  Future<Void> storeBatch(String key, int n, JournalBatch batch, byte[] bytes) {
     Future<Void> copied = Future.succeededFuture();
     if (log != null) {
       if (batch.steps().isEmpty()) {
@@ -227,13 +231,26 @@ public final class Journal {
    * Resolves with null when there is no Kafka to archive to (the batches then keep their retention).
    */
   public Future<String> spill(String key, Duration tail) {
+    return spill(key, tail, null);
+  }
+
+  /**
+   * As {@link #spill(String, Duration)}; {@code stored}: the answer's batches as its writer stored them
+   * ({@link JournalWriter#stored}), so they need not be read back from the map, or null to read them.
+   */
+  public Future<String> spill(String key, Duration tail, List<byte[]> stored) {
     if (log == null || !log.enabled()) return Future.succeededFuture(null);
     // The batches are joined as they are stored (compact already), not decoded into every token's chunk JSON and
-    // encoded again: an answer's end costs its bytes, not three renderings of each of its events.
-    return vertx.executeBlocking(() -> {
-      List<byte[]> found = batchBytes(key, 0, null, Integer.MAX_VALUE);
-      return found.isEmpty() ? null : new Spilled(JournalBatch.answerOf(found), found.size());
-    }, false).compose(s -> s == null ? Future.succeededFuture(null)
+    // encoded again: an answer's end costs its bytes, not three renderings of each of its events. Reading them back
+    // (a getAll over every partition they are spread on) cost as many operations as the answer's writes: an answer
+    // whose writer kept them is joined from those copies, on the event loop (a paced answer is ~200 small arrays).
+    Future<Spilled> joined = stored != null && !stored.isEmpty()
+        ? Future.succeededFuture(new Spilled(JournalBatch.answerOf(stored), stored.size()))
+        : vertx.executeBlocking(() -> {
+          List<byte[]> found = batchBytes(key, 0, null, Integer.MAX_VALUE);
+          return found.isEmpty() ? null : new Spilled(JournalBatch.answerOf(found), found.size());
+        }, false);
+    return joined.compose(s -> s == null ? Future.succeededFuture(null)
         : Future.fromCompletionStage(log.answer(key, s.compact()), vertx.getOrCreateContext())
             .compose(ref -> expire(key, s.batches(), tail).map(ref)));
   }

@@ -23,6 +23,11 @@ public final class JournalWriter {
    * journal costs at most about twice this per answer instead of whole answers (an instant backend, paused readers).
    */
   public static final int HIGH_WATER_CHARS = 64 * 1024;
+  /**
+   * Bytes of stored batches the writer keeps a copy of, so that the answer's end writes them to Kafka without reading
+   * them back from Hazelcast ({@link #stored}); past this the copies are dropped and the end reads the map.
+   */
+  public static final int COPY_LIMIT_BYTES = 256 * 1024;
 
   private final Journal journal;
   private final String key;
@@ -45,6 +50,9 @@ public final class JournalWriter {
   /** Characters of the events in {@link #pending}. */
   private long pendingChars;
   private Runnable drainHandler;
+  /** Every batch this writer stored, in order, when it started the answer (batch 0); null otherwise or past the limit. */
+  private List<byte[]> copies;
+  private long copiedBytes;
 
   JournalWriter(Journal journal, String key, long nextSeq, int nextBatch, int rawLength, String replyTo,
       Future<Void> gate) {
@@ -54,6 +62,7 @@ public final class JournalWriter {
     this.nextBatch = nextBatch;
     this.rawLength = rawLength;
     this.replyTo = replyTo;
+    this.copies = nextBatch == 0 ? new ArrayList<>() : null;
     if (gate != null && !gate.succeeded()) {
       writing = true;
       gate.onComplete(ar -> {
@@ -86,6 +95,15 @@ public final class JournalWriter {
       drained = null;
       d.complete();
     }
+  }
+
+  /**
+   * The stored form of the whole answer, batch by batch, when this writer wrote all of it (it started the answer) and
+   * kept the copies (at most {@link #COPY_LIMIT_BYTES}); null otherwise: read the batches from the map. Complete once
+   * {@link #drained} is.
+   */
+  public List<byte[]> stored() {
+    return copies;
   }
 
   /** The sequence number the next event must carry. */
@@ -172,7 +190,9 @@ public final class JournalWriter {
     writing = true;
     heldBackReleased();
     int n = nextBatch++;
-    journal.storeBatch(key, n, b).onComplete(ar -> {
+    byte[] bytes = b.encode();
+    keepCopy(bytes);
+    journal.storeBatch(key, n, b, bytes).onComplete(ar -> {
       // Delivered even if the store failed: the live client must not stall because Hazelcast did; only a later
       // takeover could then diverge, which is the lesser harm. Steps are different: their caller waits.
       if (replyTo != null && !batch.isEmpty()) journal.deliver(replyTo, key, n, batch);
@@ -185,6 +205,16 @@ public final class JournalWriter {
       flush();
       checkDrained();
     });
+  }
+
+  private void keepCopy(byte[] bytes) {
+    if (copies == null) return;
+    copiedBytes += bytes.length;
+    if (copiedBytes > COPY_LIMIT_BYTES) {
+      copies = null; // a long answer: its end reads the map instead of this writer holding it twice
+    } else {
+      copies.add(bytes);
+    }
   }
 
   private static void failSteps(List<Promise<Void>> waiters, String why) {
