@@ -76,4 +76,23 @@ class ArchiveEndToEndTest {
     assertTrue(node.simulator().requests().stream().filter(r -> r.encode().contains("archive me")).count() == 1,
         "generated once");
   }
+
+  /**
+   * The archive waits a moment after the end (RunnerVerticle.ARCHIVE_DELAY_MILLIS, 1 s): the end of an answer is when
+   * its client's next request comes, and that request must not queue behind the finished one's housekeeping.
+   */
+  @Test
+  void anAnswerIsArchivedAMomentAfterItsEndNotAtOnce() throws Exception {
+    HttpResponse<String> live = TestNodes.post(base + "/v1/chat/completions",
+        TestNodes.userChat("archive me later [[sim words=40 tps=2000]]", true).encode(), "X-Request-Id",
+        "archived-0002");
+    long end = System.nanoTime(); // the client has the whole answer
+    assertEquals(200, live.statusCode());
+    assertTrue(live.body().contains("[DONE]"));
+    String key = RequestRecord.key("default", "archived-0002");
+    Eventually.until(() -> node.services().store().get(key).await(5, TimeUnit.SECONDS),
+        r -> r != null && r.answerRef() != null, Duration.ofSeconds(20));
+    long afterMillis = (System.nanoTime() - end) / 1_000_000;
+    assertTrue(afterMillis >= 500, "archived " + afterMillis + " ms after the client had the end: not at once");
+  }
 }

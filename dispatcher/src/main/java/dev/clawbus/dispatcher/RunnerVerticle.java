@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
 public final class RunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerVerticle.class);
   private static final int MAX_ATTEMPTS = 12;
+  /**
+   * How long after an answer's end it is archived (written to Kafka whole, its batches given the memory tail). Not at
+   * once: the end of an answer is when its client's next request comes (an agent's loop sends the next turn as soon as
+   * it has the last one), and that request's way to its first token must not queue behind a finished answer's
+   * housekeeping (a Kafka write, a map operation per batch). Until then the answer is read from memory, as before.
+   */
+  static final long ARCHIVE_DELAY_MILLIS = 1_000;
 
   private final NodeServices node;
   private final String address;
@@ -293,11 +300,11 @@ public final class RunnerVerticle extends VerticleBase {
   private void archive(String key) {
     JournalWriter w = writers.remove(key);
     Future<Void> stored = w == null ? Future.succeededFuture() : w.drained();
-    stored.compose(v -> journal.spill(key, Duration.ofSeconds(config.journalMemorySeconds()), w == null ? null
-            : w.stored()))
+    stored.onComplete(v -> vertx.setTimer(ARCHIVE_DELAY_MILLIS, t -> journal.spill(key,
+            Duration.ofSeconds(config.journalMemorySeconds()), w == null ? null : w.stored())
         .compose(ref -> ref == null ? Future.succeededFuture()
             : store.apply(key, new Transition.AnswerSpilled(ref, System.currentTimeMillis())).mapEmpty())
-        .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()));
+        .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()))));
   }
 
   /** Per-tenant accounting: metrics, and one usage record in Kafka per finished request. */
