@@ -95,4 +95,34 @@ class ArchiveEndToEndTest {
     long afterMillis = (System.nanoTime() - end) / 1_000_000;
     assertTrue(afterMillis >= 500, "archived " + afterMillis + " ms after the client had the end: not at once");
   }
+
+  /**
+   * A node that stops within that moment archives what waits first: the restarted lone node (its memory rebuilt from
+   * Kafka) knows where the answer is.
+   */
+  @Test
+  void aNodeThatStopsRightAfterAnAnswerEndedArchivesItFirst() throws Exception {
+    ClawbusConfig config = TestNodes.simNode(dir.resolve("stopping"));
+    ClawbusNode first = ClawbusNode.start(config);
+    String key = RequestRecord.key("default", "archived-0003");
+    try {
+      HttpResponse<String> live = TestNodes.post(first.url() + "/v1/chat/completions",
+          TestNodes.userChat("archive me before you go [[sim words=40 tps=2000]]", true).encode(), "X-Request-Id",
+          "archived-0003");
+      assertTrue(live.body().contains("[DONE]"), live.body());
+      assertNull(first.services().store().get(key).await(5, TimeUnit.SECONDS).answerRef(), "not archived yet");
+    } finally {
+      first.close();
+    }
+    ClawbusNode again = ClawbusNode.start(config);
+    try {
+      RequestRecord rec = again.services().store().get(key).await(5, TimeUnit.SECONDS);
+      assertNotNull(rec, "the record, rebuilt from Kafka");
+      assertNotNull(rec.answerRef(), "the answer was archived before the node stopped");
+      JsonObject got = new JsonObject(TestNodes.get(again.url() + "/v1/requests/archived-0003").body());
+      assertEquals("done", got.getString("status"));
+    } finally {
+      again.close();
+    }
+  }
 }

@@ -30,8 +30,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,9 @@ public final class RunnerVerticle extends VerticleBase {
   private final Map<String, Long> started = new HashMap<>();
   /** The journal writer of each run, so its answer is archived once all of it is stored. */
   private final Map<String, JournalWriter> writers = new HashMap<>();
+  /** Ended answers waiting for {@link #ARCHIVE_DELAY_MILLIS}, by request key. */
+  private final Map<String, PendingArchive> archiving = new HashMap<>();
+  private boolean stopping;
   private ClawbusConfig config;
   private HttpClient http;
   private VllmEndpoint endpoint;
@@ -104,9 +110,20 @@ public final class RunnerVerticle extends VerticleBase {
     return vertx.eventBus().<RunCommand>localConsumer(address, this::onRun).completion();
   }
 
+  /**
+   * Archives at once what waits for its delay (a node that stops must not leave answers it ended unarchived: their
+   * batches would then live only for the retention), at most 10 s, then closes the HTTP client.
+   */
   @Override
   public Future<?> stop() {
-    return http.close();
+    stopping = true;
+    List<Future<Void>> spills = new ArrayList<>();
+    archiving.forEach((key, pending) -> {
+      vertx.cancelTimer(pending.timer());
+      spills.add(spill(key, pending.copies()));
+    });
+    archiving.clear();
+    return Future.join(spills).timeout(10, TimeUnit.SECONDS).eventually(() -> http.close());
   }
 
   int running() {
@@ -294,17 +311,34 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   /**
-   * The answer has ended: once all of it is stored, it is written to Kafka whole and leaves memory after the
-   * memory tail; the request's record notes where it is. Failing that, the batches keep their retention.
+   * The answer has ended: once all of it is stored, and {@link #ARCHIVE_DELAY_MILLIS} later, it is written to Kafka
+   * whole and leaves memory after the memory tail; the request's record notes where it is. Failing that, the batches
+   * keep their retention.
    */
   private void archive(String key) {
     JournalWriter w = writers.remove(key);
     Future<Void> stored = w == null ? Future.succeededFuture() : w.drained();
-    stored.onComplete(v -> vertx.setTimer(ARCHIVE_DELAY_MILLIS, t -> journal.spill(key,
-            Duration.ofSeconds(config.journalMemorySeconds()), w == null ? null : w.stored())
-        .compose(ref -> ref == null ? Future.succeededFuture()
-            : store.apply(key, new Transition.AnswerSpilled(ref, System.currentTimeMillis())).mapEmpty())
-        .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()))));
+    List<byte[]> copies = w == null ? null : w.stored();
+    stored.onComplete(v -> {
+      if (stopping) {
+        spill(key, copies);
+        return;
+      }
+      long timer = vertx.setTimer(ARCHIVE_DELAY_MILLIS, t -> {
+        archiving.remove(key);
+        spill(key, copies);
+      });
+      archiving.put(key, new PendingArchive(timer, copies));
+    });
+  }
+
+  private record PendingArchive(long timer, List<byte[]> copies) {}
+
+  private Future<Void> spill(String key, List<byte[]> copies) {
+    return journal.spill(key, Duration.ofSeconds(config.journalMemorySeconds()), copies)
+        .compose(ref -> ref == null ? Future.<Void>succeededFuture()
+            : store.apply(key, new Transition.AnswerSpilled(ref, System.currentTimeMillis())).<Void>mapEmpty())
+        .onFailure(err -> LOG.warn("answer of {} stays in memory for the retention: {}", key, err.toString()));
   }
 
   /** Per-tenant accounting: metrics, and one usage record in Kafka per finished request. */
