@@ -318,8 +318,9 @@ public final class RunnerVerticle extends VerticleBase {
   private void archive(String key) {
     JournalWriter w = writers.remove(key);
     Future<Void> stored = w == null ? Future.succeededFuture() : w.drained();
-    List<byte[]> copies = w == null ? null : w.stored();
     stored.onComplete(v -> {
+      // Read once all of it is stored: until then a writer can still pass its copy limit and drop the copies.
+      List<byte[]> copies = w == null ? null : w.stored();
       if (stopping) {
         spill(key, copies);
         return;

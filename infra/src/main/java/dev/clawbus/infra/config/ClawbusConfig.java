@@ -64,8 +64,8 @@ public final class ClawbusConfig {
   public static final Option JOURNAL_RETENTION_SECONDS = new Option("journal-retention-seconds",
       "CLAWBUS_JOURNAL_RETENTION_SECONDS", "3600", "how long finished responses stay replayable", INT);
   public static final Option JOURNAL_MEMORY_SECONDS = new Option("journal-memory-seconds",
-      "CLAWBUS_JOURNAL_MEMORY_SECONDS", "120", "how long a finished answer stays in memory; after that it is read "
-      + "back from Kafka (for the rest of --journal-retention-seconds)", INT);
+      "CLAWBUS_JOURNAL_MEMORY_SECONDS", "120", "how long a finished answer stays in memory once archived (a second "
+      + "after its end); after that it is read back from Kafka (for the rest of --journal-retention-seconds)", INT);
   public static final Option DEDUPE_WINDOW_SECONDS = new Option("dedupe-window-seconds",
       "CLAWBUS_DEDUPE_WINDOW_SECONDS", "15",
       "an identical request body from the same tenant within this window attaches to the first (0 = off)", INT);
