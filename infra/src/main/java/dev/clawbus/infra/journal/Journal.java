@@ -229,14 +229,9 @@ public final class Journal {
    * An answer has ended: it is written to Kafka whole, once (resolving with its position there, {@code
    * partition:offset}, for the request's record), and its batches stay in memory only for {@code tail} more.
    * Resolves with null when there is no Kafka to archive to (the batches then keep their retention).
-   */
-  public Future<String> spill(String key, Duration tail) {
-    return spill(key, tail, null);
-  }
-
-  /**
-   * As {@link #spill(String, Duration)}; {@code stored}: the answer's batches as its writer stored them
-   * ({@link JournalWriter#stored}), so they need not be read back from the map, or null to read them.
+   *
+   * @param stored the answer's batches as its writer stored them ({@link JournalWriter#stored}), so they need not be
+   *     read back from the map; null to read them
    */
   public Future<String> spill(String key, Duration tail, List<byte[]> stored) {
     if (log == null || !log.enabled()) return Future.succeededFuture(null);
