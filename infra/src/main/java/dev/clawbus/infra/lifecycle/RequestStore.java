@@ -44,7 +44,7 @@ public final class RequestStore {
   /** Applies {@code t} to the record at {@code key}; a refusal is an outcome, not a failure. */
   public Future<Lifecycle.Outcome> apply(String key, Transition t) {
     Context ctx = vertx.getOrCreateContext();
-    // The reply is read where Hazelcast completes the call (its callback pool), not on the caller's event loop.
+    // The reply is read where Hazelcast completes the call (HazelcastCallbacks), not on the caller's event loop.
     return Future.fromCompletionStage(map.submitToKey(key, new StoreProcessor(t, ttlMillis))
             .thenApply(StoreProcessor::outcome), ctx)
         .map(out -> {
