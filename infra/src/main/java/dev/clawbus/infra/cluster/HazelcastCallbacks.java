@@ -22,10 +22,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * thread, the callbacks clawbus and Vert.x register only queue the result to a Vert.x context (and a state change's
  * reply is read into its outcome, a parse of one record: {@code RequestStore}); Hazelcast forbids blocking calls
  * there, and the internal callbacks of Hazelcast 5.6 that do more (migrations, invocations on all partitions) name
- * their own executors. A callback registered on an operation that has already
- * completed is run from the registering thread, so it takes the pool. Callbacks completed on any other thread
- * (a response thread, for an operation on another member) still go to the pool: Hazelcast refuses remote calls from
- * its response threads, and its own callbacks make some.
+ * their own executors. A callback registered on an operation that has already completed is run from the registering
+ * thread, so it takes the pool. Callbacks completed on any other thread (a response thread, for an operation on another
+ * member) still go to the pool: Hazelcast refuses remote calls from its response threads, and its own callbacks make
+ * some.
  */
 public final class HazelcastCallbacks {
   private static Executor installed;
