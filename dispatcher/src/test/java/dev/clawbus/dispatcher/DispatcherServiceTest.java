@@ -284,7 +284,8 @@ class DispatcherServiceTest {
     RequestRecord r = Eventually.until(() -> await(node.store().get(env.key())),
         x -> x != null && x.status() == Status.DONE, WAIT);
     assertEquals(node.member(), r.owner());
-    assertTrue(await(node.journal().read(env.key())).recorded().terminal());
+    // The end is recorded as soon as the run ends, its last batch may still be on its way to the journal.
+    Eventually.until(() -> await(node.journal().read(env.key())).recorded().terminal(), WAIT);
     TopicPartition tp = new TopicPartition(Topics.REQUESTS, md.partition());
     Eventually.until(() -> committed(tp) > md.offset(), WAIT);
   }
