@@ -169,6 +169,11 @@ class ClusterSetupTest {
     }
     assertTrue(threads.stream().anyMatch(t -> t.contains("partition-operation")),
         "no callback ran on the partition thread that completed its operation: " + threads);
+    // Reused threads, as before: the member's partition threads and the pool's, never one started per callback.
+    int reused = Math.max(2, Runtime.getRuntime().availableProcessors()) // Hazelcast's partition threads
+        + Math.max(2, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()); // the pool's
+    assertTrue(threads.size() <= reused,
+        "50 callbacks, one after another, ran on " + threads.size() + " threads: " + threads);
 
     io.vertx.core.Context ctx = a.getOrCreateContext();
     java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
