@@ -106,8 +106,9 @@ class SharingScenarioTest {
       AtomicBoolean first = new AtomicBoolean(true);
       http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(vllmHost).setPort(vllmPort)
               .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
-          .compose(req -> req.send(body.toBuffer()))
-          .compose(resp -> {
+          // The response's handlers are set in the callback that gets it (not a later stage of a chain that may be
+          // built off the loop): chunks that arrive before a handler is set are dropped (InstantBackendTest.post).
+          .compose(req -> req.send(body.toBuffer()).compose(resp -> {
             Promise<Void> done = Promise.promise();
             resp.handler(buf -> {
               if (first.compareAndSet(true, true) && buf.toString().contains("data:")) {
@@ -119,7 +120,7 @@ class SharingScenarioTest {
             resp.endHandler(v -> done.tryComplete());
             resp.exceptionHandler(done::tryFail);
             return done.future();
-          })
+          }))
           .onComplete(ar -> {
             if (ar.failed()) c.ttft.completeExceptionally(ar.cause());
             c.ended.complete(null);

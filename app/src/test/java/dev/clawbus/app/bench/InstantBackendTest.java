@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -42,12 +43,17 @@ class InstantBackendTest {
     return out;
   }
 
+  /**
+   * body() is asked for in the callback that gets the response, never in a later stage of a chain built on this
+   * thread: a response read in one go (head, body and end) delivers its body before a stage added late runs, and
+   * Vert.x drops the chunks that arrive before body() is asked for (the late body() resolves empty).
+   */
   private String post(int port, JsonObject body) throws Exception {
     HttpClient client = vertx.createHttpClient();
     return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
             .setURI("/v1/chat/completions"))
-        .compose(req -> req.send(body.toBuffer()))
-        .compose(resp -> resp.body()).map(Buffer::toString).await(30, TimeUnit.SECONDS);
+        .compose(req -> req.send(body.toBuffer()).compose(HttpClientResponse::body))
+        .map(Buffer::toString).await(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -87,7 +93,8 @@ class InstantBackendTest {
     for (int i = 0; i < 4; i++) {
       String models = client.request(new RequestOptions().setHost("127.0.0.1").setPort(second).setURI("/v1/models")
               .putHeader("connection", "close"))
-          .compose(req -> req.send()).compose(resp -> resp.body()).map(Buffer::toString).await(10, TimeUnit.SECONDS);
+          .compose(req -> req.send().compose(HttpClientResponse::body)).map(Buffer::toString)
+          .await(10, TimeUnit.SECONDS);
       assertTrue(models.contains("\"max_model_len\":4096"), models);
     }
   }
