@@ -92,21 +92,29 @@ final class TtlSetter {
   private void pump() {
     if (inFlight || queue.isEmpty()) return;
     inFlight = true;
-    NodeEngine engine = proxy.getNodeEngine();
-    MapOperationProvider provider = proxy.getService().getMapServiceContext().getMapOperationProvider(name);
     List<CompletableFuture<?>> group = new ArrayList<>(WINDOW);
     List<Pending> touched = new ArrayList<>();
     List<Pending> finished = new ArrayList<>();
-    while (group.size() < WINDOW && !queue.isEmpty()) {
-      Pending p = queue.peek();
-      if (touched.isEmpty() || touched.get(touched.size() - 1) != p) touched.add(p);
-      Data key = engine.getSerializationService().toData(p.keys.get(p.next++));
-      MapOperation op = provider.createSetTtlOperation(name, key, p.ttlMillis);
-      op.setThreadId(ThreadUtil.getThreadId());
-      group.add(engine.getOperationService().createInvocationBuilder(MapService.SERVICE_NAME, op,
-              engine.getPartitionService().getPartitionId(key))
-          .setResultDeserialized(false).setAsync().invoke());
-      if (p.next == p.keys.size()) finished.add(queue.poll());
+    try {
+      NodeEngine engine = proxy.getNodeEngine();
+      MapOperationProvider provider = proxy.getService().getMapServiceContext().getMapOperationProvider(name);
+      while (group.size() < WINDOW && !queue.isEmpty()) {
+        Pending p = queue.peek();
+        if (touched.isEmpty() || touched.get(touched.size() - 1) != p) touched.add(p);
+        Data key = engine.getSerializationService().toData(p.keys.get(p.next++));
+        MapOperation op = provider.createSetTtlOperation(name, key, p.ttlMillis);
+        op.setThreadId(ThreadUtil.getThreadId());
+        group.add(engine.getOperationService().createInvocationBuilder(MapService.SERVICE_NAME, op,
+                engine.getPartitionService().getPartitionId(key))
+            .setResultDeserialized(false).setAsync().invoke());
+        if (p.next == p.keys.size()) finished.add(queue.poll());
+      }
+    } catch (RuntimeException e) {
+      // A member that has stopped refuses at once: the caller at the queue's head fails, and the queue goes on.
+      group.add(CompletableFuture.failedFuture(e));
+      Pending head = queue.poll();
+      if (touched.isEmpty() || touched.get(touched.size() - 1) != head) touched.add(head);
+      finished.add(head);
     }
     largestGroup = Math.max(largestGroup, group.size());
     CompletableFuture.allOf(group.toArray(CompletableFuture<?>[]::new)).whenComplete((v, err) ->

@@ -3,6 +3,7 @@ package dev.clawbus.infra.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.Hazelcast;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,21 @@ class JournalTailTest {
     assertEquals(TtlSetter.WINDOW, setter.largestGroup(), "in flight at once, of " + answers * BATCHES);
     for (List<String> of : keys) {
       for (String k : of) assertEquals(20_000, map.getEntryView(k).getTtl(), k);
+    }
+  }
+
+  /** On a member that has stopped, a tail fails (its caller hears of it) instead of waiting forever, and so do later ones. */
+  @Test
+  void aTailOnAStoppedMemberFailsAndTheQueueGoesOn() throws Exception {
+    a = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(HOST, LocalPorts.free(HOST), List.of(), "js"));
+    IMap<String, byte[]> map = a.getMap(Journal.BATCHES);
+    TtlSetter setter = new TtlSetter(map, vertx.getOrCreateContext());
+    a.getLifecycleService().terminate();
+    for (int r = 0; r < 2; r++) {
+      CompletableFuture<Void> tail = setter.setAll(List.of(Journal.batchKey(key(r), 0), Journal.batchKey(key(r), 1)),
+          10_000);
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> tail.get(10, TimeUnit.SECONDS));
+      assertTrue(failed.getCause() != null, "answer " + r + " failed with a cause");
     }
   }
 
