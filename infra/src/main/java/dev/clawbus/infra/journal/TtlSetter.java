@@ -111,9 +111,8 @@ final class TtlSetter {
       }
     } catch (RuntimeException e) {
       // A member that has stopped refuses at once: the caller at the queue's head fails, and the queue goes on.
-      group.add(CompletableFuture.failedFuture(e));
       Pending head = queue.poll();
-      if (touched.isEmpty() || touched.get(touched.size() - 1) != head) touched.add(head);
+      head.failure = e;
       finished.add(head);
     }
     largestGroup = Math.max(largestGroup, group.size());
