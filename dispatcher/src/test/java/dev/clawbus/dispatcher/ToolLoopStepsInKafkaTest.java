@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,7 +110,13 @@ class ToolLoopStepsInKafkaTest {
     KafkaTopics.ensure(vertx, kafka.bootstrapServers(), 1).await(60, TimeUnit.SECONDS);
     KafkaProducer<String, String> producer = producer(kafka);
     try (EventLog log = new EventLog(producer)) {
-      producer.partitionsFor(dev.clawbus.infra.contract.Topics.EVENTS);
+      // The producer must be ready to send before the broker goes: an acknowledged record, not only the metadata.
+      // An idempotent producer first asks the broker for its producer id, and Kafka 4.3's sender, while that request
+      // cannot go out, sends nothing and expires nothing (Sender.maybeSendAndPollTransactionalRequest returns before
+      // sendProducerData): with the broker closed before the id came, the step's record would wait forever instead of
+      // failing after delivery.timeout.ms (seen once in CI on a busy machine).
+      producer.send(new ProducerRecord<>(dev.clawbus.infra.contract.Topics.EVENTS, "ready", "{}"))
+          .get(30, TimeUnit.SECONDS);
       Journal journal = new Journal(vertx, ClusterSetup.hazelcast(vertx), log, Duration.ofMinutes(5));
       JournalWriter w = journal.writer("team-x/down-1", Journal.Read.EMPTY, null, null);
       kafka.close();
