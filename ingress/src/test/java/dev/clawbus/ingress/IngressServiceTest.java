@@ -296,11 +296,13 @@ class IngressServiceTest {
       try (java.net.Socket socket = slowReader()) {
         dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > pausesBefore,
             Duration.ofSeconds(30));
-        // halfway through, the client stops reading again until its socket is full once more
+        // Halfway through, the client stops reading again until its socket has filled a second time. Counted from
+        // the first pause, not from this instant: a follower that filled the socket while the client read is
+        // already paused here and stays so (nothing drains), so a pause after this instant may never come.
         readExactStream(socket, events, (seq, content) -> assertEquals(seq + ":" + chunkText, content), () -> {
-          long now = EventFollower.PAUSES.get();
           try {
-            dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() > now, Duration.ofSeconds(30));
+            dev.clawbus.infra.testing.Eventually.until(() -> EventFollower.PAUSES.get() >= pausesBefore + 2,
+                Duration.ofSeconds(30));
           } catch (Exception e) {
             throw new AssertionError("the socket never filled again", e);
           }
